@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# HarmonyLite for PowerShell — build entry point for machines without pwsh.
+# Usage: ./build.sh setup|build|test|demo|bench|package
+set -euo pipefail
+cd "$(dirname "$0")"
+ROOT=$(pwd)
+CONFIGURATION=${CONFIGURATION:-Release}
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '%s\n' "$*" >&2; }
+
+missing_prereqs() {
+  local missing=()
+  command -v dotnet >/dev/null 2>&1 || missing+=(dotnet)
+  command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+  command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
+  command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  have_libzstd || missing+=(libzstd)
+  printf '%s\n' "${missing[@]+"${missing[@]}"}"
+}
+
+have_libzstd() {
+  if command -v ldconfig >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q 'libzstd\.so\.1'; then return 0; fi
+  for d in /usr/lib /usr/lib64 /usr/local/lib /lib /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /opt/homebrew/lib; do
+    ls "$d"/libzstd.so.1* "$d"/libzstd*.dylib >/dev/null 2>&1 && return 0
+  done
+  return 1
+}
+
+print_install_help() {
+  cat >&2 <<'HELP'
+HarmonyLite needs these on the machine that builds and tests it:
+  - .NET SDK 8 or newer (dotnet)
+  - nats-server 2.9 or newer (JetStream is enabled by HarmonyLite's generated config)
+  - the sqlite3 command-line shell (tests write databases the way outside programs do)
+  - libzstd (replication log compression), openssl (TLS tests)
+
+Install them with:
+  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y nats-server sqlite3 libzstd1 openssl
+                  (.NET SDK: https://learn.microsoft.com/dotnet/core/install/linux)
+  macOS:          brew install nats-server sqlite zstd openssl dotnet-sdk
+  Windows:        winget install NATSAuthors.NATSServer SQLite.SQLite Microsoft.DotNet.SDK.8
+                  (libzstd: vcpkg install zstd, or put zstd.dll on PATH; openssl: winget install ShiningLight.OpenSSL)
+HELP
+}
+
+cmd_setup() {
+  local missing
+  missing=$(missing_prereqs)
+  [ -z "$missing" ] && { say "setup: all prerequisites present (nats-server $(nats-server --version 2>/dev/null | awk '{print $2}'), sqlite3 $(sqlite3 --version | awk '{print $1}'))."; return 0; }
+  say "setup: missing: $(echo $missing | tr '\n' ' ')"
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    local pkgs=()
+    for m in $missing; do
+      case $m in
+        nats-server) pkgs+=(nats-server) ;;
+        sqlite3) pkgs+=(sqlite3) ;;
+        openssl) pkgs+=(openssl) ;;
+        libzstd) pkgs+=(libzstd1) ;;
+      esac
+    done
+    if [ ${#pkgs[@]} -gt 0 ]; then
+      say "setup: apt-get install ${pkgs[*]}"
+      DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
+    fi
+    # The Debian package registers a system service; HarmonyLite starts its own servers.
+    if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nats-server >/dev/null 2>&1 || true; fi
+  fi
+  missing=$(missing_prereqs)
+  if [ -n "$missing" ]; then
+    say "setup: still missing: $(echo $missing | tr '\n' ' ')"
+    print_install_help
+    return 1
+  fi
+  say "setup: done."
+}
+
+ensure_setup() { [ -z "$(missing_prereqs)" ] || cmd_setup; }
+
+clean_outputs() {
+  find "$ROOT/src" "$ROOT/tests" -maxdepth 3 -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + 2>/dev/null || true
+  rm -rf "$ROOT/artifacts"
+}
+
+cmd_build() {
+  dotnet build "$ROOT/HarmonyLite.PowerShell.sln" -c "$CONFIGURATION" -nologo -clp:ErrorsOnly
+}
+
+# Runs every test project, sums the TRX counters and prints "N passed, N failed[, N skipped]".
+cmd_test() {
+  ensure_setup
+  clean_outputs
+  cmd_build
+  local results="$ROOT/artifacts/test-results"
+  mkdir -p "$results"
+  local status=0
+  for proj in "$ROOT"/tests/*.Tests/*.csproj; do
+    local name; name=$(basename "$proj" .csproj)
+    say "== $name"
+    dotnet test "$proj" -c "$CONFIGURATION" --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
+      --blame-hang-timeout 5m -- xUnit.StopOnFail=false || status=1
+  done
+  local passed=0 failed=0 skipped=0 total=0
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    local line; line=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+    local p f t n
+    p=$(sed -n 's/.* passed="\([0-9]*\)".*/\1/p' <<<"$line")
+    f=$(sed -n 's/.* failed="\([0-9]*\)".*/\1/p' <<<"$line")
+    t=$(sed -n 's/.* total="\([0-9]*\)".*/\1/p' <<<"$line")
+    n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0})); skipped=$((skipped + ${n:-0}))
+  done
+  # A crashed or hung test host leaves no counters for its failures; count it as one.
+  if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
+  local line="$passed passed, $failed failed"
+  [ $skipped -gt 0 ] && line="$line, $skipped skipped"
+  echo "$line"
+  [ $status -eq 0 ] && [ $failed -eq 0 ] && [ $total -gt 0 ]
+}
+
+cmd_demo() {
+  ensure_setup
+  cmd_build >/dev/null
+  exec "$ROOT/examples/demo.sh" "$ROOT/src/Host/bin/$CONFIGURATION/net8.0/harmonylite"
+}
+
+cmd_bench() {
+  ensure_setup
+  dotnet run -c Release --project "$ROOT/tests/Bench/Bench.csproj" -- "$@"
+}
+
+cmd_package() {
+  clean_outputs
+  local out="$ROOT/artifacts/package"
+  mkdir -p "$out/HarmonyLite" "$out/harmonylite"
+  dotnet publish "$ROOT/src/Module/Module.csproj" -c Release -o "$out/HarmonyLite" -nologo -clp:ErrorsOnly
+  cp "$ROOT/HarmonyLite.psd1" "$out/HarmonyLite/"
+  [ -f "$ROOT/src/Module/HarmonyLite.format.ps1xml" ] && cp "$ROOT/src/Module/HarmonyLite.format.ps1xml" "$out/HarmonyLite/"
+  dotnet publish "$ROOT/src/Host/Host.csproj" -c Release -o "$out/harmonylite" -nologo -clp:ErrorsOnly
+  say "package: module in $out/HarmonyLite, sidecar in $out/harmonylite"
+}
+
+case "${1:-}" in
+  setup) cmd_setup ;;
+  build) ensure_setup; cmd_build ;;
+  test) cmd_test ;;
+  demo) cmd_demo ;;
+  bench) shift; cmd_bench "$@" ;;
+  package) cmd_package ;;
+  *) echo "usage: ./build.sh setup|build|test|demo|bench|package" >&2; exit 64 ;;
+esac
