@@ -1,0 +1,99 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    HarmonyLite for PowerShell build entry point for pwsh users.
+.DESCRIPTION
+    Build    compiles the solution.
+    Test     builds from clean, runs every xunit project, then tests/Pester with Pester 5 when installed.
+    Demo     runs the three-node demonstration (examples/demo.ps1).
+    Package  stages the module (manifest, assemblies, format views) and the harmonylite sidecar in artifacts/package.
+.EXAMPLE
+    ./build.ps1 -Task Test
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Test', 'Demo', 'Package')]
+    [string] $Task = 'Build',
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$root = $PSScriptRoot
+$solution = Join-Path $root 'HarmonyLite.PowerShell.sln'
+
+function Invoke-Native([string] $File, [string[]] $Arguments) {
+    & $File @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$File $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Assert-Prerequisites {
+    $missing = @('dotnet', 'nats-server', 'sqlite3') | Where-Object { -not (Get-Command $_ -ErrorAction SilentlyContinue) }
+    if (-not $missing) { return }
+    if (-not $IsWindows -and (Test-Path (Join-Path $root 'build.sh'))) {
+        Invoke-Native 'bash' @((Join-Path $root 'build.sh'), 'setup')
+        return
+    }
+    throw "Missing: $($missing -join ', '). Install with: winget install NATSAuthors.NATSServer SQLite.SQLite Microsoft.DotNet.SDK.8 (macOS: brew install nats-server sqlite zstd dotnet-sdk)."
+}
+
+function Remove-BuildOutput {
+    Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Directory -Recurse -Depth 2 |
+        Where-Object { $_.Name -in 'bin', 'obj' } | Remove-Item -Recurse -Force -ErrorAction SilentlyContinue
+    Remove-Item (Join-Path $root 'artifacts') -Recurse -Force -ErrorAction SilentlyContinue
+}
+
+function Invoke-Build { Invoke-Native 'dotnet' @('build', $solution, '-c', $Configuration, '-nologo', '-clp:ErrorsOnly') }
+
+function Invoke-Test {
+    Assert-Prerequisites
+    Remove-BuildOutput
+    Invoke-Build
+    $results = Join-Path $root 'artifacts/test-results'
+    $failedProjects = @()
+    foreach ($project in Get-ChildItem (Join-Path $root 'tests') -Filter '*.Tests.csproj' -Recurse) {
+        & dotnet test $project.FullName -c $Configuration --no-build -nologo --results-directory $results `
+            --logger "trx;LogFileName=$($project.BaseName).trx" --blame-hang-timeout 5m
+        if ($LASTEXITCODE -ne 0) { $failedProjects += $project.BaseName }
+    }
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($trx in Get-ChildItem $results -Filter '*.trx') {
+        $counters = ([xml](Get-Content $trx.FullName -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed; $failed += [int]$counters.failed; $skipped += [int]$counters.notExecuted
+    }
+    if ($failedProjects -and $failed -eq 0) { $failed = 1 }
+
+    $pester = Get-Module -ListAvailable Pester | Where-Object Version -ge ([version]'5.0') | Select-Object -First 1
+    if ($pester) {
+        Import-Module $pester
+        $config = New-PesterConfiguration
+        $config.Run.Path = Join-Path $root 'tests/Pester'
+        $config.Run.PassThru = $true
+        $config.Output.Verbosity = 'Detailed'
+        $run = Invoke-Pester -Configuration $config
+        $passed += $run.PassedCount; $failed += $run.FailedCount; $skipped += $run.SkippedCount
+    }
+    else {
+        Write-Warning 'Pester 5 is not installed, so tests/Pester did not run. Install it with: Install-Module Pester -MinimumVersion 5.0 -Scope CurrentUser'
+    }
+    $line = "$passed passed, $failed failed"
+    if ($skipped -gt 0) { $line += ", $skipped skipped" }
+    Write-Output $line
+    if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Package {
+    Remove-BuildOutput
+    $out = Join-Path $root 'artifacts/package'
+    Invoke-Native 'dotnet' @('publish', (Join-Path $root 'src/Module/Module.csproj'), '-c', 'Release', '-o', (Join-Path $out 'HarmonyLite'), '-nologo', '-clp:ErrorsOnly')
+    Copy-Item (Join-Path $root 'HarmonyLite.psd1') (Join-Path $out 'HarmonyLite')
+    Invoke-Native 'dotnet' @('publish', (Join-Path $root 'src/Host/Host.csproj'), '-c', 'Release', '-o', (Join-Path $out 'harmonylite'), '-nologo', '-clp:ErrorsOnly')
+    Write-Output "Module staged in $(Join-Path $out 'HarmonyLite'); sidecar in $(Join-Path $out 'harmonylite')"
+}
+
+switch ($Task) {
+    'Build' { Assert-Prerequisites; Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Assert-Prerequisites; Invoke-Build; & (Join-Path $root 'examples/demo.ps1') -Configuration $Configuration; exit $LASTEXITCODE }
+    'Package' { Invoke-Package }
+}
