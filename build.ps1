@@ -85,8 +85,10 @@ function Invoke-Test {
 function Invoke-Package {
     Remove-BuildOutput
     $out = Join-Path $root 'artifacts/package'
-    Invoke-Native 'dotnet' @('publish', (Join-Path $root 'src/Module/Module.csproj'), '-c', 'Release', '-o', (Join-Path $out 'HarmonyLite'), '-nologo', '-clp:ErrorsOnly')
-    Copy-Item (Join-Path $root 'HarmonyLite.psd1') (Join-Path $out 'HarmonyLite')
+    New-Item -ItemType Directory -Force $out | Out-Null
+    # The module build stages the importable layout (manifest, cmdlets, Dependencies/) itself.
+    Invoke-Native 'dotnet' @('build', (Join-Path $root 'src/Module/Module.csproj'), '-c', 'Release', '-nologo', '-clp:ErrorsOnly')
+    Copy-Item (Join-Path $root 'src/Module/bin/Release/net8.0/HarmonyLite') $out -Recurse
     Invoke-Native 'dotnet' @('publish', (Join-Path $root 'src/Host/Host.csproj'), '-c', 'Release', '-o', (Join-Path $out 'harmonylite'), '-nologo', '-clp:ErrorsOnly')
     Write-Output "Module staged in $(Join-Path $out 'HarmonyLite'); sidecar in $(Join-Path $out 'harmonylite')"
 }

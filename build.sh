@@ -135,12 +135,12 @@ cmd_bench() {
 cmd_package() {
   clean_outputs
   local out="$ROOT/artifacts/package"
-  mkdir -p "$out/HarmonyLite" "$out/harmonylite"
-  dotnet publish "$ROOT/src/Module/Module.csproj" -c Release -o "$out/HarmonyLite" -nologo -clp:ErrorsOnly
-  cp "$ROOT/HarmonyLite.psd1" "$out/HarmonyLite/"
-  [ -f "$ROOT/src/Module/HarmonyLite.format.ps1xml" ] && cp "$ROOT/src/Module/HarmonyLite.format.ps1xml" "$out/HarmonyLite/"
+  mkdir -p "$out"
+  # The module build stages the importable layout (manifest, cmdlets, Dependencies/) itself.
+  dotnet build "$ROOT/src/Module/Module.csproj" -c Release -nologo -clp:ErrorsOnly
+  cp -R "$ROOT/src/Module/bin/Release/net8.0/HarmonyLite" "$out/HarmonyLite"
   dotnet publish "$ROOT/src/Host/Host.csproj" -c Release -o "$out/harmonylite" -nologo -clp:ErrorsOnly
-  say "package: module in $out/HarmonyLite, sidecar in $out/harmonylite"
+  say "package: module in $out/HarmonyLite (Import-Module $out/HarmonyLite/HarmonyLite.psd1), sidecar in $out/harmonylite"
 }
 
 case "${1:-}" in
