@@ -1,0 +1,98 @@
+namespace HarmonyLite.Engine.Snapshots;
+
+/// <summary>
+/// Snapshots in a directory (for instance a mounted share): <c>&lt;id&gt;.db</c> with its metadata in
+/// <c>&lt;id&gt;.json</c>. Both are written under temporary names and renamed into place, the metadata
+/// last, so a listing only ever shows complete snapshots.
+/// </summary>
+public sealed class FileSnapshotStore : ISnapshotStore
+{
+    private const string DataExtension = ".db";
+    private const string MetadataExtension = ".json";
+    private const string PartialExtension = ".partial";
+
+    public FileSnapshotStore(string directory)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
+        Directory = Path.GetFullPath(directory);
+    }
+
+    public string Directory { get; }
+
+    public string Description => $"snapshot directory {Directory}";
+
+    public async Task PutAsync(SnapshotMetadata metadata, Stream content, CancellationToken cancellationToken)
+    {
+        ValidateId(metadata.Id);
+        System.IO.Directory.CreateDirectory(Directory);
+        var data = DataPath(metadata.Id);
+        var dataPartial = data + PartialExtension;
+        var meta = MetadataPath(metadata.Id);
+        var metaPartial = meta + PartialExtension;
+        try
+        {
+            await using (var file = new FileStream(dataPartial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            {
+                await content.CopyToAsync(file, 1 << 20, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+            }
+            File.Move(dataPartial, data, overwrite: true);
+            await File.WriteAllBytesAsync(metaPartial, SnapshotJson.Serialize(metadata), cancellationToken).ConfigureAwait(false);
+            File.Move(metaPartial, meta, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(dataPartial);
+            TryDelete(metaPartial);
+            throw;
+        }
+    }
+
+    public async Task<IReadOnlyList<SnapshotMetadata>> ListAsync(CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(Directory)) return Array.Empty<SnapshotMetadata>();
+        var list = new List<SnapshotMetadata>();
+        foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + MetadataExtension))
+        {
+            var metadata = SnapshotJson.Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), path);
+            if (File.Exists(DataPath(metadata.Id))) list.Add(metadata);
+        }
+        return list.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
+    }
+
+    public async Task DownloadAsync(string id, Stream destination, CancellationToken cancellationToken)
+    {
+        ValidateId(id);
+        var data = DataPath(id);
+        if (!File.Exists(data) || !File.Exists(MetadataPath(id))) throw new SnapshotNotFoundException(id, Description);
+        await using var file = new FileStream(data, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await file.CopyToAsync(destination, 1 << 20, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task DeleteAsync(string id, CancellationToken cancellationToken)
+    {
+        ValidateId(id);
+        // Metadata first: a half-deleted snapshot is never listed.
+        TryDelete(MetadataPath(id));
+        TryDelete(DataPath(id));
+        return Task.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private string DataPath(string id) => Path.Combine(Directory, id + DataExtension);
+    private string MetadataPath(string id) => Path.Combine(Directory, id + MetadataExtension);
+
+    private static void ValidateId(string id)
+    {
+        if (string.IsNullOrEmpty(id) || id.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || id.Contains("..", StringComparison.Ordinal))
+            throw new ArgumentException($"'{id}' is not a valid snapshot id.", nameof(id));
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+    }
+}

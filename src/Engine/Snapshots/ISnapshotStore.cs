@@ -1,0 +1,20 @@
+namespace HarmonyLite.Engine.Snapshots;
+
+/// <summary>Where snapshots are kept: a NATS object store bucket or a directory.</summary>
+public interface ISnapshotStore : IAsyncDisposable
+{
+    /// <summary>A short description for logs and errors, e.g. "directory /mnt/backups" or "object store bucket harmonylite-snapshots".</summary>
+    string Description { get; }
+
+    /// <summary>Stores a complete snapshot. Readers never see a partial one: it appears only once fully written.</summary>
+    Task PutAsync(SnapshotMetadata metadata, Stream content, CancellationToken cancellationToken);
+
+    /// <summary>Every complete snapshot, newest first.</summary>
+    Task<IReadOnlyList<SnapshotMetadata>> ListAsync(CancellationToken cancellationToken);
+
+    /// <summary>Copies the snapshot's bytes into <paramref name="destination"/>; the caller verifies the digest.</summary>
+    /// <exception cref="SnapshotNotFoundException">No snapshot with that id.</exception>
+    Task DownloadAsync(string id, Stream destination, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string id, CancellationToken cancellationToken);
+}

@@ -1,0 +1,72 @@
+using System.Security.Cryptography;
+using HarmonyLite.Engine.Snapshots;
+using HarmonyLite.TestSupport;
+using Xunit;
+
+namespace HarmonyLite.Engine.Tests.Snapshots;
+
+public sealed class FileSnapshotStoreTests
+{
+    [Fact]
+    public async Task Put_list_download_delete_roundtrip_newest_first()
+    {
+        using var dir = new TempDirectory();
+        await using var store = new FileSnapshotStore(dir.File("snapshots"));
+        var older = Metadata(DateTimeOffset.Parse("2026-01-01T00:00:00Z"), new byte[] { 1, 2, 3 });
+        var newer = Metadata(DateTimeOffset.Parse("2026-01-02T00:00:00Z"), new byte[] { 4, 5 });
+        await store.PutAsync(older, new MemoryStream(new byte[] { 1, 2, 3 }), CancellationToken.None);
+        await store.PutAsync(newer, new MemoryStream(new byte[] { 4, 5 }), CancellationToken.None);
+
+        var list = await store.ListAsync(CancellationToken.None);
+        Assert.Equal(new[] { newer.Id, older.Id }, list.Select(m => m.Id));
+        Assert.Equal(older.Positions, list[1].Positions);
+        Assert.Equal(older.Sha256, list[1].Sha256);
+
+        var copy = new MemoryStream();
+        await store.DownloadAsync(older.Id, copy, CancellationToken.None);
+        Assert.Equal(new byte[] { 1, 2, 3 }, copy.ToArray());
+
+        await store.DeleteAsync(older.Id, CancellationToken.None);
+        Assert.Equal(new[] { newer.Id }, (await store.ListAsync(CancellationToken.None)).Select(m => m.Id));
+        await Assert.ThrowsAsync<SnapshotNotFoundException>(() => store.DownloadAsync(older.Id, new MemoryStream(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_failed_upload_leaves_no_listed_snapshot()
+    {
+        using var dir = new TempDirectory();
+        await using var store = new FileSnapshotStore(dir.Path);
+        var metadata = Metadata(DateTimeOffset.UtcNow, new byte[] { 9 });
+        await Assert.ThrowsAsync<IOException>(() => store.PutAsync(metadata, new FailingStream(), CancellationToken.None));
+        Assert.Empty(await store.ListAsync(CancellationToken.None));
+        Assert.Empty(Directory.EnumerateFiles(dir.Path));
+    }
+
+    [Fact]
+    public async Task Metadata_of_a_newer_format_is_refused_with_a_clear_message()
+    {
+        using var dir = new TempDirectory();
+        await using var store = new FileSnapshotStore(dir.Path);
+        var metadata = Metadata(DateTimeOffset.UtcNow, new byte[] { 9 }) with { FormatVersion = 99 };
+        await store.PutAsync(metadata, new MemoryStream(new byte[] { 9 }), CancellationToken.None);
+        var error = await Assert.ThrowsAsync<SnapshotIntegrityException>(() => store.ListAsync(CancellationToken.None));
+        Assert.Contains("format version 99", error.Message);
+    }
+
+    internal static SnapshotMetadata Metadata(DateTimeOffset createdAt, byte[] content) => new()
+    {
+        Id = SnapshotMetadata.NewId(createdAt, 7),
+        NodeId = 7,
+        CreatedAt = createdAt,
+        Positions = new Dictionary<string, ulong> { ["harmonylite-changes-1"] = 42 },
+        SchemaHash = "abc",
+        Size = content.Length,
+        Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
+    };
+
+    private sealed class FailingStream : MemoryStream
+    {
+        public FailingStream() : base(new byte[1024]) { }
+        public override Task CopyToAsync(Stream destination, int bufferSize, CancellationToken cancellationToken) => throw new IOException("disk went away");
+    }
+}
