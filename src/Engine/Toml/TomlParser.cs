@@ -90,8 +90,8 @@ internal sealed class TomlParser
                 implicitTable.Kind = TomlTableKind.Header;
                 _section = implicitTable;
                 return;
-            case TomlTable { Kind: TomlTableKind.Header }:
-                throw new TomlException($"the table [{shown}] is defined twice (first at {existingAt})", start);
+            case TomlTable { Kind: TomlTableKind.Header } defined:
+                throw new TomlException($"the table [{shown}] is defined twice (first at {defined.Position})", start);
             default:
                 throw new TomlException($"cannot define the table [{shown}]: '{shown}' is already {DescribeDefinition(existing)} (at {existingAt})", start);
         }
