@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using HarmonyLite.Engine.Configuration.Settings;
 
@@ -13,7 +14,12 @@ internal static class ConfigurationJsonWriter
     public static string Write(HarmonyConfig config)
     {
         using var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions
+        {
+            Indented = true,
+            // Printed for people: keep '<', '>' and non-ASCII readable; the output is still valid JSON.
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        }))
         {
             writer.WriteStartObject();
             var open = new List<string>();
