@@ -13,13 +13,10 @@ internal sealed class TomlCursor
     private int _line = 1;
     private int _column = 1;
 
-    public TomlCursor(string text, int start)
+    public TomlCursor(string text)
     {
         _text = text;
-        _index = start;
     }
-
-    public bool AtEnd => _index >= _text.Length;
 
     public TomlPosition Position => new(_line, _column);
 

@@ -10,9 +10,9 @@ internal sealed class TomlParser
     private readonly TomlTable _root = new(TomlTableKind.Root, new TomlPosition(1, 1));
     private TomlTable _section;
 
-    public TomlParser(string text, int start)
+    public TomlParser(string text)
     {
-        _cursor = new TomlCursor(text, start);
+        _cursor = new TomlCursor(text);
         _section = _root;
     }
 

@@ -29,7 +29,7 @@ public static class TomlReader
     private static TomlTable ParseText(string text)
     {
         ValidateSurrogates(text);
-        return new TomlParser(text, 0).Parse();
+        return new TomlParser(text).Parse();
     }
 
     private static void ValidateUtf8(ReadOnlySpan<byte> utf8)
