@@ -1,1 +1,3 @@
-return 0;
+using HarmonyLite.Host;
+
+return await HostCommand.RunAsync(args, Console.Out, Console.Error, CancellationToken.None);

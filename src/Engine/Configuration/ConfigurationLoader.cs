@@ -1,0 +1,96 @@
+using HarmonyLite.Engine.Configuration.Settings;
+using HarmonyLite.Engine.Toml;
+
+namespace HarmonyLite.Engine.Configuration;
+
+/// <summary>
+/// Loads a node's configuration as Go HarmonyLite does: the file's keys over the defaults, then the
+/// command-line overrides, then derived values (node id, seq map path, snapshot bucket), then validation.
+/// </summary>
+public static class ConfigurationLoader
+{
+    /// <summary>
+    /// Loads <paramref name="path"/>; with no path (no <c>-config</c>) the defaults are used, as in Go HarmonyLite.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The file is missing, unreadable, not TOML, or has a bad or unsupported setting.</exception>
+    public static LoadedConfiguration Load(string? path, ConfigurationOverrides? overrides = null, MachineIdentity? machine = null)
+    {
+        if (string.IsNullOrEmpty(path))
+        {
+            return Complete(new HarmonyConfig(), "defaults", _ => null, [], overrides, machine);
+        }
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new ConfigurationException(path, null, null, "the configuration file does not exist; check the -config path", error);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigurationException(path, null, null, $"the configuration file cannot be read: {error.Message}", error);
+        }
+        return Parse(bytes, path, overrides, machine);
+    }
+
+    /// <summary>Loads a configuration from UTF-8 TOML; <paramref name="origin"/> names it in messages.</summary>
+    public static LoadedConfiguration Parse(ReadOnlySpan<byte> toml, string origin, ConfigurationOverrides? overrides = null, MachineIdentity? machine = null)
+    {
+        TomlTable document;
+        try
+        {
+            document = TomlReader.Parse(toml);
+        }
+        catch (TomlException error)
+        {
+            throw new ConfigurationException(origin, error.Line, null, $"column {error.Column}: {error.Reason}", error);
+        }
+        var binder = new ConfigurationBinder(origin);
+        var config = binder.Bind(document);
+        return Complete(config, origin, binder.LineOf, binder.Warnings, overrides, machine);
+    }
+
+    private static LoadedConfiguration Complete(
+        HarmonyConfig config,
+        string origin,
+        Func<string, int?> lineOf,
+        IReadOnlyList<ConfigurationWarning> warnings,
+        ConfigurationOverrides? overrides,
+        MachineIdentity? machine)
+    {
+        var notices = new List<string>();
+        overrides ??= new ConfigurationOverrides();
+        if (overrides.NodeId is < 0)
+        {
+            throw new ConfigurationException(ClusterOptionsParser.Origin, null, "-node-id", $"{overrides.NodeId} is negative; node ids are positive integers");
+        }
+        if (overrides.NodeId is > 0)
+        {
+            config = config with { NodeId = overrides.NodeId.Value };
+        }
+        config = config with { Cluster = ClusterOptionsParser.Parse(overrides) };
+
+        if (config.NodeId == 0)
+        {
+            machine ??= MachineIdentity.Current;
+            var (id, source) = machine.Read() ?? throw new ConfigurationException(origin, null, "node_id",
+                $"not set, and none can be derived: no machine id in {string.Join(" or ", machine.MachineIdFiles)} and no host name; set node_id or pass -node-id");
+            config = config with { NodeId = NodeIdDerivation.FromMachineId(id) };
+            notices.Add($"node_id not set; derived {config.NodeId} from {source}");
+        }
+        if (config.SeqMapPath.Length == 0)
+        {
+            // As Go HarmonyLite: next to the database.
+            var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(config.DbPath)) ?? Path.GetTempPath();
+            config = config with { SeqMapPath = Path.Combine(dataDirectory, "seq-map.cbor") };
+        }
+        if (config.Snapshot.Nats.Bucket.Length == 0)
+        {
+            config = config with { Snapshot = config.Snapshot with { Nats = config.Snapshot.Nats with { Bucket = config.Nats.StreamPrefix + "-snapshot-store" } } };
+        }
+        ConfigurationValidator.Validate(config, origin, lineOf);
+        return new LoadedConfiguration(config, warnings, notices);
+    }
+}

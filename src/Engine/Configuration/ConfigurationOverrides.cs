@@ -1,0 +1,20 @@
+namespace HarmonyLite.Engine.Configuration;
+
+/// <summary>
+/// Command-line values that override or complete the file, as the Go HarmonyLite flags do.
+/// Null (or a node id of 0) means "not given".
+/// </summary>
+public sealed record ConfigurationOverrides
+{
+    /// <summary><c>-node-id</c>: replaces <c>node_id</c> when not 0.</summary>
+    public long? NodeId { get; init; }
+
+    /// <summary><c>-cluster-addr</c>: <c>host:port</c> the embedded server listens on for routes.</summary>
+    public string? ClusterAddress { get; init; }
+
+    /// <summary><c>-cluster-peers</c>: comma-separated route URLs of the other servers.</summary>
+    public string? ClusterPeers { get; init; }
+
+    /// <summary><c>-leaf-servers</c>: comma-separated leafnode remote URLs (<c>?hub=true</c> marks a hub).</summary>
+    public string? LeafServers { get; init; }
+}

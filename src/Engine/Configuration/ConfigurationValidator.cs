@@ -1,0 +1,33 @@
+namespace HarmonyLite.Engine.Configuration;
+
+/// <summary>
+/// Checks that span several keys, and settings this version parses but cannot honour: those are refused
+/// with the reason, never silently ignored.
+/// </summary>
+internal static class ConfigurationValidator
+{
+    public static void Validate(HarmonyConfig config, string origin, Func<string, int?> lineOf)
+    {
+        var store = config.Snapshot.Store;
+        if (store is SnapshotStoreKind.S3 or SnapshotStoreKind.WebDav or SnapshotStoreKind.Sftp)
+        {
+            throw ConfigurationException.Unsupported(origin, lineOf("snapshot.store"), "snapshot.store",
+                $"\"{Settings.ConfigurationSchema.SnapshotStores.NameOf(store)}\"", "use \"nats\" or \"file\"");
+        }
+        if (store == SnapshotStoreKind.File && config.Snapshot.File.Path.Length == 0)
+        {
+            throw new ConfigurationException(origin, lineOf("snapshot.file.path") ?? lineOf("snapshot.store"), "snapshot.file.path",
+                "required when snapshot.store = \"file\"; set the directory snapshots are saved in");
+        }
+        if (config.Prometheus.Enable)
+        {
+            throw ConfigurationException.Unsupported(origin, lineOf("prometheus.enable"), "prometheus.enable", "true",
+                "this version has no Prometheus endpoint; set it to false");
+        }
+        if (config.HealthCheck.Enable)
+        {
+            throw ConfigurationException.Unsupported(origin, lineOf("health_check.enable"), "health_check.enable", "true",
+                "this version has no HTTP health endpoint; set it to false");
+        }
+    }
+}

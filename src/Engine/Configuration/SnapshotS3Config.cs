@@ -1,0 +1,19 @@
+namespace HarmonyLite.Engine.Configuration;
+
+/// <summary>The <c>[snapshot.s3]</c> table, kept for compatibility with Go configurations; this version cannot use S3.</summary>
+public sealed record SnapshotS3Config
+{
+    public string Path { get; init; } = "";
+
+    public string Endpoint { get; init; } = "";
+
+    public string AccessKey { get; init; } = "";
+
+    public string Secret { get; init; } = "";
+
+    public string SessionToken { get; init; } = "";
+
+    public string Bucket { get; init; } = "";
+
+    public bool UseSsl { get; init; }
+}

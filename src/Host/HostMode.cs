@@ -1,0 +1,23 @@
+namespace HarmonyLite.Host;
+
+/// <summary>What one invocation of <c>harmonylite</c> does.</summary>
+public enum HostMode
+{
+    /// <summary>Run the replication node (no mode flag).</summary>
+    Run,
+
+    /// <summary><c>--help</c>: print the flags.</summary>
+    Help,
+
+    /// <summary><c>--version</c>: print the version.</summary>
+    Version,
+
+    /// <summary><c>-print-config</c>: print the effective configuration as JSON.</summary>
+    PrintConfig,
+
+    /// <summary><c>-cleanup</c>: remove HarmonyLite's triggers and change logs from the database.</summary>
+    Cleanup,
+
+    /// <summary><c>-save-snapshot</c>: save one snapshot and exit.</summary>
+    SaveSnapshot,
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using HarmonyLite.Host.CommandLine;
+using HarmonyLite.Host.Tests.Support;
+using HarmonyLite.TestSupport;
+using Xunit;
+
+namespace HarmonyLite.Host.Tests;
+
+/// <summary>The harmonylite executable, run as a child process: exit codes, stdout and stderr.</summary>
+public sealed class HarmonyliteCommandTests
+{
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public async Task Print_config_of_an_example_node_prints_its_json(int node)
+    {
+        var result = await HarmonyliteProcess.RunAsync("-config", $"examples/node-{node}.toml", "-print-config");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("", result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        var root = json.RootElement;
+        Assert.Equal(
+            ["db_path", "node_id", "seq_map_path", "replicate", "publish", "scan_max_changes", "cleanup_interval", "sleep_timeout", "polling_interval",
+             "snapshot", "replication_log", "nats", "prometheus", "logging", "health_check", "cluster"],
+            root.EnumerateObject().Select(p => p.Name));
+        Assert.Equal($"/tmp/harmonylite-{node}.db", root.GetProperty("db_path").GetString());
+        Assert.Equal(node, root.GetProperty("node_id").GetInt64());
+        Assert.True(root.GetProperty("snapshot").GetProperty("enabled").GetBoolean());
+        Assert.Equal("nats", root.GetProperty("snapshot").GetProperty("store").GetString());
+        Assert.Equal(0, root.GetProperty("nats").GetProperty("urls").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Cluster_flags_appear_in_the_printed_configuration()
+    {
+        var result = await HarmonyliteProcess.RunAsync(
+            "-config", "examples/node-1.toml", "-cluster-addr", "127.0.0.1:4221",
+            "--cluster-peers=nats://127.0.0.1:4222,nats://127.0.0.1:4223", "-node-id", "11", "--print-config");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        using var json = JsonDocument.Parse(result.Output);
+        var cluster = json.RootElement.GetProperty("cluster");
+        Assert.Equal(11, json.RootElement.GetProperty("node_id").GetInt64());
+        Assert.Equal("127.0.0.1:4221", cluster.GetProperty("listen_address").GetString());
+        Assert.Equal(["nats://127.0.0.1:4222/", "nats://127.0.0.1:4223/"], cluster.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task A_misspelt_key_warns_with_its_line_and_a_suggestion_and_still_exits_0()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("node.toml");
+        await File.WriteAllTextAsync(path, "db_path = \"/tmp/typo.db\"\nnode_id = 4\nscan_max_chnages = 100\n");
+
+        var result = await HarmonyliteProcess.RunAsync($"--config={path}", "-print-config");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains($"warning: {path}:3: unknown key 'scan_max_chnages' is ignored; did you mean 'scan_max_changes'?", result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(512, json.RootElement.GetProperty("scan_max_changes").GetInt64());
+    }
+
+    [Fact]
+    public async Task A_value_of_the_wrong_type_exits_2_naming_file_line_and_key()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("node.toml");
+        await File.WriteAllTextAsync(path, "db_path = \"/tmp/x.db\"\nnode_id = 4\n\n[replication_log]\nshards = \"two\"\n");
+
+        var result = await HarmonyliteProcess.RunAsync("-config", path, "-print-config");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.Output);
+        Assert.Contains($"{path}:5: replication_log.shards: expected an integer from 1 to 1024, got \"two\"", result.Error);
+    }
+
+    [Fact]
+    public async Task An_unsupported_snapshot_store_exits_2_with_the_reason()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("node.toml");
+        await File.WriteAllTextAsync(path, "node_id = 4\n[snapshot]\nstore = \"s3\"\n[snapshot.s3]\nbucket = \"b\"\n");
+
+        var result = await HarmonyliteProcess.RunAsync("-config", path, "-print-config");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{path}:3: snapshot.store = \"s3\" is not supported by this version; use \"nats\" or \"file\"", result.Error);
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version_and_exits_0()
+    {
+        var result = await HarmonyliteProcess.RunAsync("--version");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("harmonylite 0.1.0", result.Output);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_lists_every_flag_and_exits_0(string flag)
+    {
+        var result = await HarmonyliteProcess.RunAsync(flag);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("Usage: harmonylite [flags]", result.Output);
+        Assert.All(HostFlags.All, f => Assert.Contains($"  {f.Synopsis} ", result.Output));
+    }
+
+    [Theory]
+    [InlineData("flag provided but not defined: -bogus", "-bogus")]
+    [InlineData("flag needs an argument: -config", "-config")]
+    [InlineData("-pprof is not supported by this version", "-pprof", ":6060")]
+    public async Task A_bad_command_line_exits_2_and_says_why(string message, params string[] args)
+    {
+        var result = await HarmonyliteProcess.RunAsync(args);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains(message, result.Error);
+        Assert.Contains("harmonylite --help", result.Error);
+    }
+
+    [Fact]
+    public async Task Running_a_node_says_it_is_not_in_this_build_and_exits_1()
+    {
+        var result = await HarmonyliteProcess.RunAsync("-config", "examples/node-2.toml");
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Contains("the replication node is not available in this build", result.Error);
+    }
+}
