@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+
+namespace HarmonyLite.Engine.EmbeddedNats;
+
+/// <summary>
+/// One running nats-server process: started with a config file, its output forwarded line by line
+/// to a logger (and the last lines kept for error messages), stopped politely or killed.
+/// </summary>
+internal sealed class NatsServerChildProcess : IAsyncDisposable
+{
+    private const int RecentLineCount = 40;
+
+    private readonly Process _process;
+    private readonly ILogger _logger;
+    private readonly string _serverName;
+    private readonly Queue<string> _recentLines = new();
+    private readonly Task _outputPumps;
+
+    private NatsServerChildProcess(Process process, ILogger logger, string serverName)
+    {
+        _process = process;
+        _logger = logger;
+        _serverName = serverName;
+        ProcessId = process.Id;
+        StartedAt = DateTimeOffset.UtcNow;
+        _outputPumps = Task.WhenAll(PumpAsync(process.StandardOutput), PumpAsync(process.StandardError));
+    }
+
+    public int ProcessId { get; }
+    public DateTimeOffset StartedAt { get; }
+    public bool HasExited => ProcessTermination.HasExited(_process);
+
+    /// <summary>The exit code once exited; null while running.</summary>
+    public int? ExitCode => HasExited ? _process.ExitCode : null;
+
+    /// <summary>The last lines the process wrote, oldest first.</summary>
+    public string RecentOutput
+    {
+        get { lock (_recentLines) return string.Join('\n', _recentLines); }
+    }
+
+    /// <exception cref="EmbeddedNatsServerStartException">The executable could not be started.</exception>
+    public static NatsServerChildProcess Start(string executable, string configFile, string workingDirectory, ILogger logger, string serverName)
+    {
+        var psi = new ProcessStartInfo(executable, ["-c", configFile])
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            // nats-server reads nothing; a redirected stdin keeps it off the node's console.
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            CreateNoWindow = true,
+        };
+        var process = new Process { StartInfo = psi };
+        try
+        {
+            if (!process.Start())
+                throw new EmbeddedNatsServerStartException($"{executable} did not start (the OS reported no new process).");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            process.Dispose();
+            throw new EmbeddedNatsServerStartException($"{executable} could not be started: {ex.Message}. Check that it is a nats-server executable for this platform.", innerException: ex);
+        }
+        process.StandardInput.Close();
+        return new NatsServerChildProcess(process, logger, serverName);
+    }
+
+    /// <summary>Completes with the exit code when the process exits, whoever ended it.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        return _process.ExitCode;
+    }
+
+    /// <summary>SIGTERM, then a kill after <paramref name="gracePeriod"/>; cancellation kills at once.</summary>
+    public Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken) =>
+        ProcessTermination.TerminateAsync(_process, gracePeriod, cancellationToken);
+
+    /// <summary>Kills the process if it still runs, then waits for its output to drain.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await ProcessTermination.TerminateAsync(_process, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
+        await _outputPumps.ConfigureAwait(false);
+        _process.Dispose();
+    }
+
+    private async Task PumpAsync(StreamReader reader)
+    {
+        try
+        {
+            while (await reader.ReadLineAsync().ConfigureAwait(false) is { } line)
+            {
+                lock (_recentLines)
+                {
+                    _recentLines.Enqueue(line);
+                    while (_recentLines.Count > RecentLineCount) _recentLines.Dequeue();
+                }
+                var parsed = NatsServerLogLine.Parse(line);
+                if (_logger.IsEnabled(parsed.Level))
+                    _logger.Log(parsed.Level, "nats-server {ServerName} (pid {ProcessId}): {Message}", _serverName, ProcessId, parsed.Message);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or ObjectDisposedException)
+        {
+            // The pipe closed with the process; nothing more to forward.
+        }
+    }
+}
