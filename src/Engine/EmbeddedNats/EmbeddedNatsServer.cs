@@ -84,7 +84,11 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Raised on the supervisor's thread when the server exits without being asked to; a restart follows.</summary>
+    /// <summary>
+    /// Raised on the supervisor's thread when the server exits without being asked to; a restart
+    /// follows. Handlers must not block on <see cref="StopAsync"/> (await it instead): the supervisor
+    /// waits for them.
+    /// </summary>
     public event EventHandler<EmbeddedNatsServerExitedEventArgs>? Exited;
 
     /// <summary>Raised on the supervisor's thread when a restarted server answers again.</summary>

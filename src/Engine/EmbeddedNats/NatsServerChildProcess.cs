@@ -43,16 +43,21 @@ internal sealed class NatsServerChildProcess : IAsyncDisposable
     /// <exception cref="EmbeddedNatsServerStartException">The executable could not be started.</exception>
     public static NatsServerChildProcess Start(string executable, string configFile, string workingDirectory, ILogger logger, string serverName)
     {
-        var psi = new ProcessStartInfo(executable, ["-c", configFile])
+        var psi = new ProcessStartInfo(executable, ["-c", configFile]);
+        if (FindSetsid() is { } setsid)
         {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            // nats-server reads nothing; a redirected stdin keeps it off the node's console.
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            CreateNoWindow = true,
-        };
+            // Its own session keeps the terminal's Ctrl+C (SIGINT to the foreground process group,
+            // e.g. an interactive pwsh running Start-HarmonyNode) away from the server. setsid execs
+            // in place, so the process id stays the server's.
+            psi = new ProcessStartInfo(setsid, [executable, "-c", configFile]);
+        }
+        psi.WorkingDirectory = workingDirectory;
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
+        // nats-server reads nothing; a redirected stdin keeps it off the node's console.
+        psi.RedirectStandardInput = true;
+        psi.UseShellExecute = false;
+        psi.CreateNoWindow = true;
         var process = new Process { StartInfo = psi };
         try
         {
@@ -66,6 +71,16 @@ internal sealed class NatsServerChildProcess : IAsyncDisposable
         }
         process.StandardInput.Close();
         return new NatsServerChildProcess(process, logger, serverName);
+    }
+
+    /// <summary>
+    /// util-linux setsid, present on practically every Linux system. Elsewhere the server shares the
+    /// node's process group (Windows has no such signal; macOS ships no setsid command).
+    /// </summary>
+    private static string? FindSetsid()
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        return new[] { "/usr/bin/setsid", "/bin/setsid" }.FirstOrDefault(File.Exists);
     }
 
     /// <summary>Completes with the exit code when the process exits, whoever ended it.</summary>

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using HarmonyLite.Engine.EmbeddedNats;
 using HarmonyLite.TestSupport;
 using Microsoft.Extensions.Logging;
@@ -49,6 +51,21 @@ public sealed class EmbeddedNatsServerTests : IDisposable
         Assert.StartsWith(_dataDirectory.Path, server.PidFile);
         Assert.Equal(server.ProcessId.ToString(), File.ReadAllText(server.PidFile).Trim());
         Assert.Contains(_loggers.Entries, e => e.Level == LogLevel.Debug && e.Category.EndsWith("NatsServerOutput") && e.Message.Contains("Server is ready"));
+    }
+
+    [Fact]
+    public async Task The_server_runs_in_its_own_session_so_a_terminal_Ctrl_C_does_not_reach_it()
+    {
+        if (!OperatingSystem.IsLinux()) return; // sessions are set with util-linux setsid, on Linux only
+        await using var server = new EmbeddedNatsServer(Options());
+        await server.StartAsync();
+
+        static string SessionOf(string stat) => stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[3];
+        var serverSession = SessionOf(await File.ReadAllTextAsync($"/proc/{server.ProcessId}/stat"));
+        var ourSession = SessionOf(await File.ReadAllTextAsync("/proc/self/stat"));
+        Assert.NotEqual(ourSession, serverSession);
+        Assert.Equal(server.ProcessId.ToString(), serverSession);
+        Assert.Contains("nats-server", await File.ReadAllTextAsync($"/proc/{server.ProcessId}/comm"));
     }
 
     [Fact]
@@ -179,6 +196,50 @@ public sealed class EmbeddedNatsServerTests : IDisposable
         Assert.Contains("\"jetstream\":true", await NatsClientProbe.ReadInfoAsync(server.ClientUrl));
         Assert.Equal(restart.ProcessId.ToString(), File.ReadAllText(server.PidFile).Trim());
         Assert.Contains(_loggers.Entries, e => e.Level == LogLevel.Error && e.Message.Contains("exited unexpectedly"));
+    }
+
+    [Fact]
+    public async Task Failed_restarts_are_retried_until_the_server_comes_back()
+    {
+        await using var server = new EmbeddedNatsServer(Options() with { RestartDelay = TimeSpan.FromMilliseconds(200) });
+        TcpListener? squatter = null;
+        var restarted = new TaskCompletionSource<EmbeddedNatsServerRestartedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await server.StartAsync();
+        var port = new Uri(server.ClientUrl).Port;
+        // Raised before the first restart attempt: taking the port now makes that attempt fail.
+        server.Exited += (_, _) =>
+        {
+            squatter = new TcpListener(IPAddress.Loopback, port);
+            squatter.Start();
+        };
+        server.Restarted += (_, e) => restarted.TrySetResult(e);
+
+        using (var child = Process.GetProcessById(server.ProcessId!.Value)) child.Kill();
+        await Eventually.WaitUntilAsync(
+            () => _loggers.Entries.Any(e => e.Level == LogLevel.Error && e.Message.Contains("Restart attempt 1 of nats-server")),
+            "the first restart attempt to fail on the taken port");
+        squatter!.Stop();
+
+        var restart = await restarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(restart.Attempts >= 2, $"took {restart.Attempts} attempt(s)");
+        Assert.Equal($"nats://127.0.0.1:{port}", server.ClientUrl);
+        Assert.True(await NatsClientProbe.IsHealthyAsync(server.MonitorUrl));
+    }
+
+    [Fact]
+    public async Task Leaf_servers_become_leafnode_remotes()
+    {
+        var leafPort = FreePort.Next();
+        await using var hub = await NatsServerProcess.StartAsync(new NatsServerOptions { ExtraConfig = $"leafnodes {{ listen: \"127.0.0.1:{leafPort}\" }}" });
+
+        await using var server = new EmbeddedNatsServer(Options() with { LeafServers = [$"nats://127.0.0.1:{leafPort}"] });
+        await server.StartAsync();
+
+        await Eventually.WaitUntilAsync(
+            async () => (await NatsClientProbe.GetJsonAsync($"http://127.0.0.1:{hub.MonitorPort}", "/leafz")).GetProperty("leafnodes").GetInt32() == 1,
+            "the hub to see the embedded server as a leafnode");
+        var leafz = await NatsClientProbe.GetJsonAsync(server.MonitorUrl, "/leafz");
+        Assert.Equal(1, leafz.GetProperty("leafnodes").GetInt32());
     }
 
     [Fact]
