@@ -177,9 +177,10 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
             var child = await EndSupervisionAsync().ConfigureAwait(false);
             if (child is not null)
             {
-                await child.StopAsync(_options.StopTimeout, cancellationToken).ConfigureAwait(false);
+                // A process that outlives even the kill is reported by DisposeAsync.
+                if (await child.StopAsync(_options.StopTimeout, cancellationToken).ConfigureAwait(false))
+                    _logger.LogInformation("Embedded nats-server {ServerName} (pid {ProcessId}) stopped.", ServerName, child.ProcessId);
                 await child.DisposeAsync().ConfigureAwait(false);
-                _logger.LogInformation("Embedded nats-server {ServerName} (pid {ProcessId}) stopped.", ServerName, child.ProcessId);
             }
             _pidFile.Delete();
             NatsPortsFile.DeleteAll(_paths.PortsFileDirectory);

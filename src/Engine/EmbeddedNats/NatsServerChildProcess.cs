@@ -29,7 +29,8 @@ internal sealed class NatsServerChildProcess : IAsyncDisposable
 
     public int ProcessId { get; }
     public DateTimeOffset StartedAt { get; }
-    public bool HasExited => ProcessTermination.HasExited(_process);
+    /// <summary>Our own child: .NET reaps it, so HasExited is exact (no zombie check needed).</summary>
+    public bool HasExited => _process.HasExited;
 
     /// <summary>The exit code once exited; null while running.</summary>
     public int? ExitCode => HasExited ? _process.ExitCode : null;
@@ -91,14 +92,17 @@ internal sealed class NatsServerChildProcess : IAsyncDisposable
     }
 
     /// <summary>SIGTERM, then a kill after <paramref name="gracePeriod"/>; cancellation kills at once.</summary>
-    public Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken) =>
+    /// <returns>False when the process was still there even after the kill.</returns>
+    public Task<bool> StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken) =>
         ProcessTermination.TerminateAsync(_process, gracePeriod, cancellationToken);
 
-    /// <summary>Kills the process if it still runs, then waits for its output to drain.</summary>
+    /// <summary>Kills the process if it still runs, then waits (briefly) for its output to drain.</summary>
     public async ValueTask DisposeAsync()
     {
-        await ProcessTermination.TerminateAsync(_process, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false);
-        await _outputPumps.ConfigureAwait(false);
+        if (await ProcessTermination.TerminateAsync(_process, TimeSpan.Zero, CancellationToken.None).ConfigureAwait(false))
+            await _outputPumps.ConfigureAwait(false);
+        else
+            _logger.LogError("nats-server {ServerName} (pid {ProcessId}) did not go away even after a kill; it may still hold its ports and files.", _serverName, ProcessId);
         _process.Dispose();
     }
 

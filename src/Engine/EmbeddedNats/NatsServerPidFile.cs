@@ -68,7 +68,10 @@ internal sealed class NatsServerPidFile
         }
 
         logger.LogWarning("nats-server process {ProcessId} was left running by a previous run of this node (it uses {ConfigFile}); stopping it before starting a new one.", processId, _configFile);
-        await ProcessTermination.TerminateAsync(process, gracePeriod, cancellationToken).ConfigureAwait(false);
+        if (!await ProcessTermination.TerminateAsync(process, gracePeriod, cancellationToken).ConfigureAwait(false))
+            throw new EmbeddedNatsServerStartException(
+                $"nats-server process {processId}, left running by a previous run of this node, did not stop even after a kill. " +
+                $"Stop it by hand (kill -9 {processId}, or end it in Task Manager) and start the node again.");
         Delete();
         return processId;
     }
@@ -78,7 +81,7 @@ internal sealed class NatsServerPidFile
         try
         {
             var process = Process.GetProcessById(processId);
-            if (!ProcessTermination.HasExited(process)) return process;
+            if (!ProcessTermination.HasEnded(process)) return process;
             process.Dispose();
             return null;
         }
@@ -90,10 +93,14 @@ internal sealed class NatsServerPidFile
 
     private async Task<bool> IsOurServerAsync(Process process, CancellationToken cancellationToken)
     {
-        var commandLine = await ProcessCommandLine.TryReadAsync(process.Id, cancellationToken).ConfigureAwait(false);
-        if (commandLine is not null) return commandLine.Contains(_configFile, StringComparison.Ordinal);
+        if (!OperatingSystem.IsWindows())
+        {
+            // Unreadable (gone meanwhile, or another user's) counts as not ours.
+            var commandLine = await ProcessCommandLine.TryReadAsync(process.Id, cancellationToken).ConfigureAwait(false);
+            return commandLine is not null && commandLine.Contains(_configFile, StringComparison.Ordinal);
+        }
 
-        // No command line to read (Windows): a nats-server that started before our pid file was
+        // Windows offers no cheap command line: a nats-server that started before our pid file was
         // written is ours; a later one got a reused pid.
         try
         {

@@ -2,10 +2,10 @@ using System.Diagnostics;
 
 namespace HarmonyLite.Engine.EmbeddedNats;
 
-/// <summary>Reads another process's command line where the OS makes that cheap: /proc on Linux, ps elsewhere on Unix.</summary>
+/// <summary>Reads another process's command line on Unix: /proc on Linux, ps elsewhere.</summary>
 internal static class ProcessCommandLine
 {
-    /// <summary>The command line with arguments separated by spaces, or null when it cannot be read (Windows, gone, not permitted).</summary>
+    /// <summary>The command line with arguments separated by spaces, or null when it cannot be read (Windows, gone, a zombie, not permitted).</summary>
     public static async Task<string?> TryReadAsync(int processId, CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsWindows()) return null;

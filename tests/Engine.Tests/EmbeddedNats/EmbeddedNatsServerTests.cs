@@ -133,6 +133,49 @@ public sealed class EmbeddedNatsServerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_left_behind_server_that_is_no_child_of_ours_is_stopped_as_well()
+    {
+        if (OperatingSystem.IsWindows()) return; // detaching the server below uses sh
+        var port = FreePort.Next();
+        string configFile, pidFile;
+        await using (var first = new EmbeddedNatsServer(Options() with { ClientPort = port }))
+        {
+            await first.StartAsync(); // writes the config a crashed node leaves behind
+            (configFile, pidFile) = (first.ConfigFile, first.PidFile);
+        }
+
+        // Started through a shell that exits at once: the server is reparented away from this process,
+        // as the child of a crashed node is.
+        var launch = new ProcessStartInfo("/bin/sh", ["-c", "\"$0\" -c \"$1\" >/dev/null 2>&1 & echo $!", new NatsServerExecutableLocator().Locate(), configFile])
+        {
+            RedirectStandardOutput = true,
+        };
+        int orphanId;
+        using (var shell = Process.Start(launch)!)
+        {
+            orphanId = int.Parse((await shell.StandardOutput.ReadToEndAsync()).Trim());
+            await shell.WaitForExitAsync();
+        }
+        try
+        {
+            await File.WriteAllTextAsync(pidFile, orphanId.ToString());
+            await Eventually.WaitUntilAsync(async () => (await NatsClientProbe.ReadInfoAsync($"nats://127.0.0.1:{port}")).Contains("harmonylite-node-1"), "the detached server to serve its port");
+
+            await using var successor = new EmbeddedNatsServer(Options() with { ClientPort = port });
+            await successor.StartAsync();
+
+            Assert.False(NatsClientProbe.IsAlive(orphanId));
+            Assert.NotEqual(orphanId, successor.ProcessId);
+            Assert.Equal($"nats://127.0.0.1:{port}", successor.ClientUrl);
+        }
+        finally
+        {
+            if (NatsClientProbe.IsAlive(orphanId))
+                using (var orphan = Process.GetProcessById(orphanId)) orphan.Kill();
+        }
+    }
+
+    [Fact]
     public async Task A_pid_file_naming_a_dead_or_an_unrelated_process_is_only_removed()
     {
         var serverDirectory = Path.Combine(_dataDirectory.Path, "nats", "harmonylite-node-1");
@@ -278,13 +321,13 @@ public sealed class EmbeddedNatsServerTests : IDisposable
             ClusterAddress = $"127.0.0.1:{FreePort.Next()}",
             // Nobody listens there: JetStream never finds a meta leader.
             ClusterPeers = [$"nats://127.0.0.1:{FreePort.Next()}", $"nats://127.0.0.1:{FreePort.Next()}"],
-            StartTimeout = TimeSpan.FromSeconds(4),
+            StartTimeout = TimeSpan.FromSeconds(6),
         };
         await using var server = new EmbeddedNatsServer(options);
 
         var failure = await Assert.ThrowsAsync<EmbeddedNatsServerStartException>(() => server.StartAsync());
 
-        Assert.Contains("did not become ready within 4 s", failure.Message);
+        Assert.Contains("did not become ready within 6 s", failure.Message);
         Assert.Contains("/healthz answered 503", failure.Message);
         Assert.Contains("Routes connected: 0", failure.Message);
         Assert.Contains("majority", failure.Message);

@@ -2,6 +2,7 @@ using System.Net.Http;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using HarmonyLite.Engine.EmbeddedNats;
 
 namespace HarmonyLite.Engine.Tests.EmbeddedNats;
 
@@ -43,12 +44,13 @@ internal static class NatsClientProbe
         return response.IsSuccessStatusCode && (await response.Content.ReadAsStringAsync()).Contains("\"ok\"");
     }
 
+    /// <summary>Running: neither gone nor a zombie waiting for its parent (in a container without an init nobody may reap it).</summary>
     public static bool IsAlive(int processId)
     {
         try
         {
             using var process = System.Diagnostics.Process.GetProcessById(processId);
-            return !process.HasExited;
+            return !ProcessTermination.HasEnded(process);
         }
         catch (ArgumentException)
         {
