@@ -22,8 +22,6 @@ internal sealed class NatsServerPidFile
         _configFile = configFile;
     }
 
-    public string Path => _path;
-
     public async Task WriteAsync(int processId, CancellationToken cancellationToken)
     {
         var temporary = _path + ".tmp";

@@ -257,11 +257,17 @@ public sealed class EmbeddedNatsServerTests : IDisposable
         };
         server.Restarted += (_, e) => restarted.TrySetResult(e);
 
-        using (var child = Process.GetProcessById(server.ProcessId!.Value)) child.Kill();
-        await Eventually.WaitUntilAsync(
-            () => _loggers.Entries.Any(e => e.Level == LogLevel.Error && e.Message.Contains("Restart attempt 1 of nats-server")),
-            "the first restart attempt to fail on the taken port");
-        squatter!.Stop();
+        try
+        {
+            using (var child = Process.GetProcessById(server.ProcessId!.Value)) child.Kill();
+            await Eventually.WaitUntilAsync(
+                () => _loggers.Entries.Any(e => e.Level == LogLevel.Error && e.Message.Contains("Restart attempt 1 of nats-server")),
+                "the first restart attempt to fail on the taken port");
+        }
+        finally
+        {
+            squatter?.Stop();
+        }
 
         var restart = await restarted.Task.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.True(restart.Attempts >= 2, $"took {restart.Attempts} attempt(s)");
