@@ -280,7 +280,7 @@ public sealed class CborReader
         ConsumeScalar(1);
     }
 
-    /// <summary>A simple value (major type 7) other than a float: 0-19, false, true, null, undefined, or 32-255.</summary>
+    /// <summary>A simple value (major type 7) other than a float: 0-19, false, true, null, undefined, 24-31 (reserved) or 32-255.</summary>
     public byte ReadSimpleValue()
     {
         var state = PeekState();
@@ -297,7 +297,9 @@ public sealed class CborReader
         }
 
         var value = Need(2, "a simple value")[1];
-        if (value < 32)
+        // RFC 8949 also calls a following byte of 24-31 not well-formed, but RFC 7049 (and its
+        // Appendix A, simple(24) as f818) accepted the reserved values in that form: so do we.
+        if (value < 24)
         {
             throw new CborDecodeException($"simple value {value} must be encoded in the initial byte, not in a following byte", _offset);
         }

@@ -179,14 +179,13 @@ public sealed class CborWriter
 
     public void WriteUndefined() => WriteSimpleByte(0xF7);
 
-    /// <summary>A simple value: 0-23 (20-23 are false, true, null, undefined) or 32-255; 24-31 are reserved.</summary>
+    /// <summary>
+    /// A simple value: 0-23 in the initial byte (20-23 are false, true, null, undefined), 24-255 in a
+    /// following byte. 24-31 are reserved; they are written as RFC 7049 did (f818-f81f) so that
+    /// decoded values re-encode unchanged, but new protocols should not use them.
+    /// </summary>
     public void WriteSimpleValue(byte value)
     {
-        if (value is >= 24 and < 32)
-        {
-            throw new ArgumentOutOfRangeException(nameof(value), value, "Simple values 24 to 31 are reserved by RFC 8949 and cannot be written.");
-        }
-
         BeginItem();
         if (value < 24)
         {
