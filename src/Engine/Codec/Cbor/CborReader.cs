@@ -10,8 +10,10 @@ namespace HarmonyLite.Engine.Codec.Cbor;
 /// A forward-only reader of CBOR (RFC 8949) over a buffer. Call <see cref="PeekState"/> to learn what
 /// comes next, then the matching <c>Read…</c> method. Every problem with the input, including a data
 /// item of another type than the one asked for, is a <see cref="CborDecodeException"/> carrying the
-/// byte offset; a failed read does not advance. Lengths are checked against the input left before
-/// anything is allocated, so hostile input costs at most its own size. Not thread-safe.
+/// byte offset. A read refused for the type of the next item, or for its value not fitting the type
+/// asked for, does not advance; after any other error the input is broken and the reader should be
+/// dropped. Lengths are checked against the input left before anything is allocated, so hostile
+/// input costs at most its own size. Not thread-safe.
 /// </summary>
 public sealed class CborReader
 {
@@ -425,7 +427,8 @@ public sealed class CborReader
         var state = PeekState();
         if (state == CborReaderState.TextString)
         {
-            return DecodeText(ReadDefiniteString());
+            var (start, length) = ReadDefiniteString(validateUtf8: true);
+            return Encoding.UTF8.GetString(_data.Span.Slice(start, length));
         }
 
         if (state != CborReaderState.StartIndefiniteTextString)
@@ -437,11 +440,43 @@ public sealed class CborReader
         ReadStartIndefiniteTextString();
         while (PeekState() == CborReaderState.TextString)
         {
-            joined.Append(DecodeText(ReadDefiniteString()));
+            var (start, length) = ReadDefiniteString(validateUtf8: true);
+            joined.Append(Encoding.UTF8.GetString(_data.Span.Slice(start, length)));
         }
 
         ReadEndIndefiniteTextString();
         return joined.ToString();
+    }
+
+    /// <summary>
+    /// A text string as its UTF-8 bytes, checked to be valid: a slice of the input when it has a
+    /// definite length, the chunks joined into a new buffer otherwise. Lets a caller compare keys
+    /// without allocating strings.
+    /// </summary>
+    public ReadOnlyMemory<byte> ReadTextStringUtf8()
+    {
+        var state = PeekState();
+        if (state == CborReaderState.TextString)
+        {
+            var (start, length) = ReadDefiniteString(validateUtf8: true);
+            return _data.Slice(start, length);
+        }
+
+        if (state != CborReaderState.StartIndefiniteTextString)
+        {
+            throw Mismatch("a text string", state);
+        }
+
+        var joined = new ArrayBufferWriter<byte>();
+        ReadStartIndefiniteTextString();
+        while (PeekState() == CborReaderState.TextString)
+        {
+            var (start, length) = ReadDefiniteString(validateUtf8: true);
+            joined.Write(_data.Span.Slice(start, length));
+        }
+
+        ReadEndIndefiniteTextString();
+        return joined.WrittenMemory;
     }
 
     /// <summary>Starts an indefinite-length byte string: read its chunks with <see cref="ReadByteString"/> until <see cref="CborReaderState.EndIndefiniteByteString"/>.</summary>
@@ -523,7 +558,7 @@ public sealed class CborReader
                     ReadDefiniteString();
                     break;
                 case CborReaderState.TextString:
-                    ValidateUtf8(ReadDefiniteString());
+                    ReadDefiniteString(validateUtf8: true);
                     break;
                 case CborReaderState.HalfFloat:
                 case CborReaderState.SingleFloat:
@@ -607,7 +642,7 @@ public sealed class CborReader
     private CborDecodeException Mismatch(string expected, CborReaderState found) =>
         new($"expected {expected}, found {Describe(found)}{DescribeEnclosing()}", _offset);
 
-    private static string Describe(CborReaderState state) => state switch
+    internal static string Describe(CborReaderState state) => state switch
     {
         CborReaderState.UnsignedInteger => "an unsigned integer",
         CborReaderState.NegativeInteger => "a negative integer",
@@ -685,7 +720,7 @@ public sealed class CborReader
     }
 
     /// <summary>Consumes a definite-length string head and body; returns where the body is.</summary>
-    private (int Start, int Length) ReadDefiniteString()
+    private (int Start, int Length) ReadDefiniteString(bool validateUtf8 = false)
     {
         var start = _offset;
         var length = ReadArgument(out var headLength);
@@ -695,19 +730,18 @@ public sealed class CborReader
             throw new CborDecodeException($"a string of {length} bytes runs past the end of the input ({available} byte(s) left)", start);
         }
 
+        if (validateUtf8)
+        {
+            ValidateUtf8(start + headLength, (int)length);
+        }
+
         ConsumeScalar(headLength + (int)length);
         return (start + headLength, (int)length);
     }
 
-    private string DecodeText((int Start, int Length) body)
+    private void ValidateUtf8(int start, int length)
     {
-        ValidateUtf8(body);
-        return Encoding.UTF8.GetString(_data.Span.Slice(body.Start, body.Length));
-    }
-
-    private void ValidateUtf8((int Start, int Length) body)
-    {
-        var text = _data.Span.Slice(body.Start, body.Length);
+        var text = _data.Span.Slice(start, length);
         if (Utf8.IsValid(text))
         {
             return;
@@ -719,7 +753,7 @@ public sealed class CborReader
             position += consumed;
         }
 
-        throw new CborDecodeException("a text string is not valid UTF-8", body.Start + position);
+        throw new CborDecodeException("a text string is not valid UTF-8", start + position);
     }
 
     private void ConsumeScalar(int length)
