@@ -184,11 +184,15 @@ public sealed class ChangeBatchDecoder
         // The count is already checked against the bytes left; the capacity is capped all the same.
         var changes = new List<RowChange>(Math.Min(count ?? 16, 4096));
         var columnNames = new HashSet<string>(StringComparer.Ordinal);
-        while (reader.PeekState() != CborReaderState.EndArray)
+        for (var index = 0; ; index++)
         {
-            var index = changes.Count;
             try
             {
+                if (reader.PeekState() == CborReaderState.EndArray)
+                {
+                    break;
+                }
+
                 changes.Add(ReadChange(reader, names, columnNames, index));
             }
             catch (CborDecodeException ex)
