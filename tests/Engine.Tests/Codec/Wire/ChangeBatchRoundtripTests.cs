@@ -96,15 +96,21 @@ public sealed class ChangeBatchRoundtripTests
     }
 
     [Fact]
-    public void The_payload_is_documented_cbor()
+    public void The_example_of_docs_wire_format_is_what_the_encoder_writes()
     {
         var batch = new ChangeBatch(3, "3-9", [new RowChange("users", ChangeOperation.Update, new RowVersion(1000, 3), [new("id", 1L), new("name", "ann")])]);
-        var envelope = (CborMap)CborValue.Decode(Plain.Encode(batch));
+
+        var message = Plain.Encode(batch);
+
+        Assert.Equal(
+            "a3617601617a0061705831a3616e03616263332d39616381a56174657573657273616f0261681903e8616e036163a262696401646e616d6563616e6e",
+            Convert.ToHexStringLower(message));
+        var envelope = (CborMap)CborValue.Decode(message);
         Assert.True(envelope.TryGetValue("p", out var payload));
-
-        var diagnostic = CborValue.Decode(((CborByteString)payload).Value).ToDiagnosticString();
-
-        Assert.Equal("{\"n\": 3, \"b\": \"3-9\", \"c\": [{\"t\": \"users\", \"o\": 2, \"h\": 1000, \"n\": 3, \"c\": {\"id\": 1, \"name\": \"ann\"}}]}", diagnostic);
+        Assert.Equal(
+            "{\"n\": 3, \"b\": \"3-9\", \"c\": [{\"t\": \"users\", \"o\": 2, \"h\": 1000, \"n\": 3, \"c\": {\"id\": 1, \"name\": \"ann\"}}]}",
+            CborValue.Decode(((CborByteString)payload).Value).ToDiagnosticString());
+        BatchAssert.Equal(batch, Decoder.Decode(message));
     }
 
     [Fact]

@@ -91,7 +91,7 @@ public sealed class ZstdRoundtripTests
     [Fact]
     public void Higher_levels_compress_text_smaller()
     {
-        var data = CompressibleText(1024 * 1024);
+        var data = CompressibleText(256 * 1024);
 
         var fast = new ZstdCompressor(1).Compress(data);
         var strong = new ZstdCompressor(19).Compress(data);
