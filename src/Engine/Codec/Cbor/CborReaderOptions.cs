@@ -5,6 +5,9 @@ public sealed record CborReaderOptions
 {
     public const int DefaultMaxNestingDepth = 64;
 
+    /// <summary>The highest limit allowed: recursive walks of 1,024 levels stay far from the end of a thread's stack.</summary>
+    public const int HighestMaxNestingDepth = 1024;
+
     /// <summary>The default options: one root data item, nesting up to 64 levels.</summary>
     public static CborReaderOptions Default { get; } = new();
 
@@ -15,9 +18,9 @@ public sealed record CborReaderOptions
     public int MaxNestingDepth
     {
         get => _maxNestingDepth;
-        init => _maxNestingDepth = value >= 1
+        init => _maxNestingDepth = value is >= 1 and <= HighestMaxNestingDepth
             ? value
-            : throw new ArgumentOutOfRangeException(nameof(MaxNestingDepth), value, "The nesting depth limit must be at least 1.");
+            : throw new ArgumentOutOfRangeException(nameof(MaxNestingDepth), value, $"The nesting depth limit must be between 1 and {HighestMaxNestingDepth}.");
     }
 
     private readonly int _maxNestingDepth = DefaultMaxNestingDepth;

@@ -52,8 +52,7 @@ internal sealed unsafe class ZstdLibrary
         Version = _versionNumber();
         if (Version < MinimumVersionNumber)
         {
-            throw new ZstdUnavailableException(
-                $"{name} is zstd {FormatVersion(Version)}; HarmonyLite needs zstd 1.4.0 or newer. {InstallHint()}");
+            throw new ZstdUnavailableException($"{name} is zstd {FormatVersion(Version)}, older than 1.4.0");
         }
 
         _isError = (delegate* unmanaged<nuint, uint>)Export(handle, name, "ZSTD_isError");
@@ -100,23 +99,35 @@ internal sealed unsafe class ZstdLibrary
 
     public int DecompressionOutputChunk => (int)_dStreamOutSize();
 
-    /// <summary>Loads the first of <paramref name="candidates"/> that the operating system can find.</summary>
+    /// <summary>Loads the first of <paramref name="candidates"/> that the operating system finds and that is recent enough.</summary>
     public static ZstdLibrary Load(IReadOnlyList<string> candidates)
     {
+        var problems = new List<string>();
         foreach (var candidate in candidates)
         {
             var loaded = Path.IsPathRooted(candidate)
                 ? NativeLibrary.TryLoad(candidate, out var handle)
                 : NativeLibrary.TryLoad(candidate, typeof(ZstdLibrary).Assembly, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.SafeDirectories, out handle);
-            if (loaded)
+            if (!loaded)
+            {
+                problems.Add($"{candidate} (not found)");
+                continue;
+            }
+
+            try
             {
                 // The handle stays loaded for the life of the process, like a DllImport'ed library.
                 return new ZstdLibrary(candidate, handle);
             }
+            catch (ZstdUnavailableException ex)
+            {
+                NativeLibrary.Free(handle);
+                problems.Add($"{candidate} ({ex.Message})");
+            }
         }
 
         throw new ZstdUnavailableException(
-            $"libzstd (the Zstandard compression library) could not be loaded; tried {string.Join(", ", candidates)}. {InstallHint()}");
+            $"libzstd 1.4.0 or newer (the Zstandard compression library) could not be loaded; tried {string.Join(", ", problems)}. {InstallHint()}");
     }
 
     public bool IsError(nuint code) => _isError(code) != 0;
@@ -211,5 +222,5 @@ internal sealed unsafe class ZstdLibrary
     private static nint Export(nint handle, string library, string function) =>
         NativeLibrary.TryGetExport(handle, function, out var address)
             ? address
-            : throw new ZstdUnavailableException($"{library} has no function {function}; HarmonyLite needs zstd 1.4.0 or newer. {InstallHint()}");
+            : throw new ZstdUnavailableException($"{library} has no function {function}");
 }

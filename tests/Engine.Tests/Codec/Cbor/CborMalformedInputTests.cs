@@ -103,6 +103,8 @@ public sealed class CborMalformedInputTests
 
         Assert.Throws<CborDecodeException>(() => CborValue.Decode(bytes, new CborReaderOptions { MaxNestingDepth = 2 }));
         Assert.IsType<CborArray>(CborValue.Decode(bytes, new CborReaderOptions { MaxNestingDepth = 3 }));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CborReaderOptions { MaxNestingDepth = 0 });
+        Assert.Throws<ArgumentOutOfRangeException>(() => new CborReaderOptions { MaxNestingDepth = CborReaderOptions.HighestMaxNestingDepth + 1 });
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class ZstdLibraryTests
     {
         var error = Assert.Throws<ZstdUnavailableException>(() => ZstdLibrary.Load(["libzstd-harmonylite-missing.so.9"]));
 
-        Assert.Contains("tried libzstd-harmonylite-missing.so.9", error.Message);
+        Assert.Contains("could not be loaded; tried libzstd-harmonylite-missing.so.9 (not found)", error.Message);
         Assert.Contains(ZstdLibrary.InstallHint(), error.Message);
         if (OperatingSystem.IsLinux())
         {
@@ -38,7 +38,20 @@ public sealed class ZstdLibraryTests
 
         var error = Assert.Throws<ZstdUnavailableException>(() => ZstdLibrary.Load([sqlite]));
 
-        Assert.Contains("has no function ZSTD_versionNumber", error.Message);
-        Assert.Contains("needs zstd 1.4.0 or newer", error.Message);
+        Assert.Contains($"{sqlite} ({sqlite} has no function ZSTD_versionNumber)", error.Message);
+        Assert.Contains("libzstd 1.4.0 or newer", error.Message);
+        Assert.Contains(ZstdLibrary.InstallHint(), error.Message);
+    }
+
+    [Fact]
+    public void Candidates_are_tried_in_turn_until_one_is_zstd()
+    {
+        var sqlite = Directory
+            .EnumerateFiles(Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeInformation.RuntimeIdentifier), "*e_sqlite3*", SearchOption.AllDirectories)
+            .First();
+
+        var library = ZstdLibrary.Load(["libzstd-harmonylite-missing.so.9", sqlite, .. ZstdLibrary.CandidateNames()]);
+
+        Assert.Contains(library.Name, ZstdLibrary.CandidateNames());
     }
 }
