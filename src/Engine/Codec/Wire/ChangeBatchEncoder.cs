@@ -1,0 +1,165 @@
+using System.Buffers;
+using HarmonyLite.Engine.Codec.Cbor;
+using HarmonyLite.Engine.Codec.Zstd;
+using HarmonyLite.Engine.Replication;
+
+namespace HarmonyLite.Engine.Codec.Wire;
+
+/// <summary>
+/// Turns a <see cref="ChangeBatch"/> into the bytes of one replication message (docs/wire-format.md):
+/// a CBOR envelope with the format version, the compression, and the CBOR payload. Thread-safe.
+/// </summary>
+public sealed class ChangeBatchEncoder
+{
+    private readonly ZstdCompressor? _compressor;
+
+    /// <exception cref="ZstdUnavailableException">Compression is on and libzstd is not installed.</exception>
+    public ChangeBatchEncoder(ChangeBatchEncoderOptions? options = null)
+    {
+        Options = options ?? new ChangeBatchEncoderOptions();
+        _compressor = Options.Compress ? new ZstdCompressor(Options.CompressionLevel) : null;
+    }
+
+    public ChangeBatchEncoderOptions Options { get; }
+
+    /// <exception cref="ArgumentException">The batch holds something the format cannot carry, such as a column value that is not a SQLite value.</exception>
+    public byte[] Encode(ChangeBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var payload = new CborWriter(initialCapacity: 1024);
+        WritePayload(payload, batch);
+        var plain = payload.WrittenMemory;
+
+        if (_compressor is null)
+        {
+            return WriteEnvelope(WireCompression.None, plain.Span);
+        }
+
+        var buffer = ArrayPool<byte>.Shared.Rent(_compressor.GetMaxCompressedLength(plain.Length));
+        try
+        {
+            var length = _compressor.Compress(plain.Span, buffer);
+            // Tiny payloads grow by zstd's frame overhead: those go out as they are.
+            return length < plain.Length
+                ? WriteEnvelope(WireCompression.Zstd, buffer.AsSpan(0, length))
+                : WriteEnvelope(WireCompression.None, plain.Span);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static byte[] WriteEnvelope(WireCompression compression, ReadOnlySpan<byte> payload)
+    {
+        var envelope = new CborWriter(initialCapacity: payload.Length + 16);
+        envelope.WriteStartMap(3);
+        // The version comes first, so that any reader can refuse a newer format before reading more.
+        envelope.WriteTextString(WireKeys.Version);
+        envelope.WriteInt32(ChangeBatch.FormatVersion);
+        envelope.WriteTextString(WireKeys.Compression);
+        envelope.WriteInt32((int)compression);
+        envelope.WriteTextString(WireKeys.Payload);
+        envelope.WriteByteString(payload);
+        envelope.WriteEndMap();
+        return envelope.ToArray();
+    }
+
+    private static void WritePayload(CborWriter writer, ChangeBatch batch)
+    {
+        if (batch.BatchId is null || batch.Changes is null)
+        {
+            throw new ArgumentException("A change batch needs a batch id and a list of changes.", nameof(batch));
+        }
+
+        writer.WriteStartMap(3);
+        writer.WriteTextString(WireKeys.BatchNodeId);
+        writer.WriteInt64(batch.NodeId);
+        writer.WriteTextString(WireKeys.BatchId);
+        WriteText(writer, batch.BatchId, new WireLocation("the batch id"));
+        writer.WriteTextString(WireKeys.Changes);
+        writer.WriteStartArray(batch.Changes.Count);
+        for (var index = 0; index < batch.Changes.Count; index++)
+        {
+            WriteChange(writer, batch.Changes[index], index);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndMap();
+    }
+
+    private static void WriteChange(CborWriter writer, RowChange change, int index)
+    {
+        if (change?.Table is null || change.Columns is null)
+        {
+            throw new ArgumentException($"Change {index} of the batch is missing, or has no table name or no column list.", nameof(change));
+        }
+
+        if (!Enum.IsDefined(change.Operation))
+        {
+            throw new ArgumentException($"Change {index} (table '{change.Table}') has operation {(int)change.Operation}, which is not insert, update or delete.", nameof(change));
+        }
+
+        writer.WriteStartMap(5);
+        writer.WriteTextString(WireKeys.Table);
+        WriteText(writer, change.Table, new WireLocation("the table name", index));
+        writer.WriteTextString(WireKeys.Operation);
+        writer.WriteInt32((int)change.Operation);
+        writer.WriteTextString(WireKeys.Hlc);
+        writer.WriteInt64(change.Version.Hlc);
+        writer.WriteTextString(WireKeys.VersionNodeId);
+        writer.WriteInt64(change.Version.NodeId);
+        writer.WriteTextString(WireKeys.Columns);
+        writer.WriteStartMap(change.Columns.Count);
+        foreach (var column in change.Columns)
+        {
+            if (column.Name is null)
+            {
+                throw new ArgumentException($"Change {index} (table '{change.Table}') has a column without a name.", nameof(change));
+            }
+
+            WriteText(writer, column.Name, new WireLocation("the name of a column", index, change.Table));
+            WriteValue(writer, column.Value, new WireLocation("column", index, change.Table, column.Name));
+        }
+
+        writer.WriteEndMap();
+        writer.WriteEndMap();
+    }
+
+    private static void WriteValue(CborWriter writer, object? value, in WireLocation location)
+    {
+        switch (value)
+        {
+            case null:
+                writer.WriteNull();
+                break;
+            case long integer:
+                writer.WriteInt64(integer);
+                break;
+            case double real:
+                writer.WritePreferredFloat(real);
+                break;
+            case string text:
+                WriteText(writer, text, location);
+                break;
+            case byte[] blob:
+                writer.WriteByteString(blob);
+                break;
+            default:
+                throw new ArgumentException(
+                    $"{location} holds a {value.GetType()}; a change carries SQLite values only: null, long, double, string or byte[].");
+        }
+    }
+
+    private static void WriteText(CborWriter writer, string text, in WireLocation location)
+    {
+        try
+        {
+            writer.WriteTextString(text);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new ArgumentException($"{location} is not valid Unicode text: {ex.Message}", ex);
+        }
+    }
+}
