@@ -144,8 +144,12 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
             }
             ServerAddress? last;
             lock (_gate) last = _lastServer;
+            NatsAuthorizationException? refused = null;
+            var attempts = 0;
+            var authRefusals = 0;
             foreach (var address in _pool.RoundOrder(last))
             {
+                attempts++;
                 ct.ThrowIfCancellationRequested();
                 try
                 {
@@ -153,10 +157,12 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
                     _logger.LogInformation("Connected to NATS server {Server} ({ServerName}, version {Version})", address, server.Info.ServerName, server.Info.Version);
                     return server;
                 }
-                catch (NatsAuthorizationException ex) when (initial)
+                catch (NatsAuthorizationException ex)
                 {
                     _logger.LogError("NATS server {Server} refused the credentials: {Error}", address, ex.ServerError);
-                    throw;
+                    if (initial) throw;
+                    lastError = refused = ex;
+                    authRefusals++;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -169,6 +175,8 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
                     _logger.Log(initial ? LogLevel.Debug : LogLevel.Information, "Connecting to NATS server {Server} failed: {Error}", address, ex.Message);
                 }
             }
+            // Every server refused the credentials: retrying the same ones cannot succeed.
+            if (refused is not null && authRefusals == attempts) throw refused;
         }
         throw new NatsConnectionException(
             $"Could not connect to any NATS server ({string.Join(", ", tried)}) after {rounds} round(s) of attempts: {lastError?.Message ?? "no server to try"}",
@@ -187,17 +195,21 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
                 _ = server.AbortAsync();
                 throw new ObjectDisposedException(nameof(NatsConnection), "The NATS connection was closed while it was connecting.");
             }
+            var diedEarly = server.Attach();
             _info = server.Info;
             discovered = _pool.AddDiscovered(server.Info.ConnectUrls, server.Address.IsTls);
-            foreach (var target in _subscriptions.Values.OrderBy(t => t.Sid))
+            if (diedEarly is null)
             {
-                server.EnqueueSubscribe(target.Sid, target.Subject, target.QueueGroup);
-                if (target.MaxMessages is long max) server.EnqueueUnsubscribe(target.Sid, Math.Max(1, max - target.Received));
-            }
-            if (_reconnectBuffer.WrittenCount > 0)
-            {
-                server.EnqueueRaw(_reconnectBuffer.WrittenSpan);
-                _reconnectBuffer = new ArrayBufferWriter<byte>();
+                foreach (var target in _subscriptions.Values.OrderBy(t => t.Sid))
+                {
+                    server.EnqueueSubscribe(target.Sid, target.Subject, target.QueueGroup);
+                    if (target.MaxMessages is long max) server.EnqueueUnsubscribe(target.Sid, Math.Max(1, max - target.Received));
+                }
+                if (_reconnectBuffer.WrittenCount > 0)
+                {
+                    server.EnqueueRaw(_reconnectBuffer.WrittenSpan);
+                    _reconnectBuffer = new ArrayBufferWriter<byte>();
+                }
             }
             _server = server;
             _lastServer = server.Address;
@@ -205,6 +217,8 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
             signal = _connectedSignal;
             _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _events.Post(new(reconnected ? NatsConnectionEvent.Reconnected : NatsConnectionEvent.Connected, NatsConnectionState.Connected, server.Address.ToString(), null));
+            // Lost between the handshake and now: handled like any later loss (the buffered publishes stay buffered).
+            if (diedEarly is not null) HandleLostLocked(server, diedEarly);
         }
         signal.TrySetResult();
         ReportDiscovered(discovered);
@@ -456,21 +470,24 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
 
     void IServerConnectionOwner.OnFailed(ServerConnection source, Exception error)
     {
-        lock (_gate)
+        lock (_gate) HandleLostLocked(source, error);
+    }
+
+    /// <summary>The current server connection died: start reconnecting (or close when reconnecting is off). Called under the gate.</summary>
+    private void HandleLostLocked(ServerConnection source, Exception error)
+    {
+        if (source != _server) return;
+        _server = null;
+        if (_state == NatsConnectionState.Draining)
         {
-            if (source != _server) return;
-            _server = null;
-            if (_state != NatsConnectionState.Connected && _state != NatsConnectionState.Draining) return;
-            if (_state == NatsConnectionState.Draining)
-            {
-                _ = source.AbortAsync();
-                return;
-            }
-            _state = NatsConnectionState.Reconnecting;
-            _logger.LogWarning("Lost the connection to NATS server {Server}: {Error}", source.Address, error.Message);
-            _events.Post(new(NatsConnectionEvent.Disconnected, NatsConnectionState.Reconnecting, source.Address.ToString(), error));
-            _reconnectTask = Task.Run(() => ReconnectAsync(source, error));
+            _ = source.AbortAsync();
+            return;
         }
+        if (_state != NatsConnectionState.Connected) return;
+        _state = NatsConnectionState.Reconnecting;
+        _logger.LogWarning("Lost the connection to NATS server {Server}: {Error}", source.Address, error.Message);
+        _events.Post(new(NatsConnectionEvent.Disconnected, NatsConnectionState.Reconnecting, source.Address.ToString(), error));
+        _reconnectTask = Task.Run(() => ReconnectAsync(source, error));
     }
 
     private async Task ReconnectAsync(ServerConnection lost, Exception cause)

@@ -35,6 +35,8 @@ internal sealed class ServerConnection : IProtocolHandler
     private int _pingsOutstanding;
     private bool _handshakeDone;
     private int _dead; // 1 once failed or closed: the owner hears of a failure at most once
+    private bool _attached;
+    private Exception? _failure;
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
     private Task _pingLoop = Task.CompletedTask;
@@ -367,8 +369,31 @@ internal sealed class ServerConnection : IProtocolHandler
         if (Interlocked.Exchange(ref _dead, 1) != 0) return;
         _logger.LogDebug(error, "Connection to {Server} failed", Address);
         Shutdown(error);
-        if (!_handshake.Task.IsCompleted) _handshake.TrySetException(error);
-        else _owner.OnFailed(this, error);
+        if (!_handshake.Task.IsCompleted)
+        {
+            _handshake.TrySetException(error);
+            return;
+        }
+        bool attached;
+        lock (_sync)
+        {
+            _failure = error;
+            attached = _attached;
+        }
+        if (attached) _owner.OnFailed(this, error);
+    }
+
+    /// <summary>
+    /// The owner made this its current connection: from now on failures are reported to it. Returns the
+    /// error if the connection already died between the handshake and this call (the owner was not told).
+    /// </summary>
+    public Exception? Attach()
+    {
+        lock (_sync)
+        {
+            _attached = true;
+            return _failure;
+        }
     }
 
     private void Shutdown(Exception error)
