@@ -23,8 +23,7 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
     private readonly ILogger _logger;
     private readonly ServerPool _pool;
     private readonly Nuid _nuid = new();
-    private readonly Authenticator _authenticator;
-    private readonly TlsUpgrade _tls;
+    private readonly ConnectionSetup _setup;
     private readonly ConcurrentDictionary<long, ISubscriptionTarget> _subscriptions = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConnectionEventQueue _events;
@@ -46,8 +45,7 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
         Options = options;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NatsConnection>();
         _pool = new ServerPool(options.Urls, options.RandomizeServers);
-        _authenticator = new Authenticator(options);
-        _tls = new TlsUpgrade(options);
+        _setup = new ConnectionSetup(options, new Authenticator(options), new TlsUpgrade(options), _logger, ClientVersion);
         _events = new ConnectionEventQueue(args => StateChanged?.Invoke(this, args), _logger);
     }
 
@@ -153,7 +151,7 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
                 ct.ThrowIfCancellationRequested();
                 try
                 {
-                    var server = await ServerConnection.OpenAsync(address, _pool.FirstWithCredentials(), Options, _authenticator, _tls, this, _logger, ClientVersion, ct).ConfigureAwait(false);
+                    var server = await ServerConnection.OpenAsync(address, _pool.FirstWithCredentials(), _setup, this, ct).ConfigureAwait(false);
                     _logger.LogInformation("Connected to NATS server {Server} ({ServerName}, version {Version})", address, server.Info.ServerName, server.Info.Version);
                     return server;
                 }
@@ -190,7 +188,7 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
         IReadOnlyList<ServerAddress> discovered;
         lock (_gate)
         {
-            if (_state is NatsConnectionState.Closed)
+            if (_state is NatsConnectionState.Closed or NatsConnectionState.Draining)
             {
                 _ = server.AbortAsync();
                 throw new ObjectDisposedException(nameof(NatsConnection), "The NATS connection was closed while it was connecting.");
@@ -389,18 +387,24 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
             targets = _subscriptions.Values.Where(t => t != _requests).ToList();
             foreach (var target in targets) server?.EnqueueUnsubscribe(target.Sid, null);
         }
-        if (server is not null)
+        try
         {
             // The PONG comes after every message the server sent before it processed the UNSUBs.
-            try { await server.PingAsync().WaitAsync(ct).ConfigureAwait(false); }
-            catch (NatsConnectionException ex) { _logger.LogDebug(ex, "The connection was lost while draining"); }
+            if (server is not null) await server.PingAsync().WaitAsync(ct).ConfigureAwait(false);
         }
-        foreach (var target in targets)
+        catch (NatsConnectionException ex)
         {
-            _subscriptions.TryRemove(target.Sid, out _);
-            target.Complete(null);
+            _logger.LogDebug(ex, "The connection was lost while draining");
         }
-        await CloseAsync(null).ConfigureAwait(false);
+        finally
+        {
+            foreach (var target in targets)
+            {
+                _subscriptions.TryRemove(target.Sid, out _);
+                target.Complete(null);
+            }
+            await CloseAsync(null).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Closes the connection: subscriptions complete, pending requests fail, queued output gets a short chance to go out.</summary>
@@ -417,7 +421,7 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
             server = _server;
             _server = null;
             reconnect = _reconnectTask;
-            _connectedSignal.TrySetException(new NatsConnectionException("The NATS connection was closed.", error));
+            _connectedSignal.TrySetResult(); // waiters wake up and find the connection closed
             _events.Post(new(NatsConnectionEvent.Closed, NatsConnectionState.Closed, server?.Address.ToString(), error));
         }
         _lifetime.Cancel();

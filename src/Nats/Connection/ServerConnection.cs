@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using HarmonyLite.Nats.Protocol;
-using HarmonyLite.Nats.Security;
 using Microsoft.Extensions.Logging;
 
 namespace HarmonyLite.Nats.Connection;
@@ -61,10 +60,9 @@ internal sealed class ServerConnection : IProtocolHandler
     /// Connects to <paramref name="address"/>: TCP, the server's INFO, TLS if wanted, CONNECT and a PING
     /// whose PONG proves the server accepted the credentials. Then the loops run.
     /// </summary>
-    public static async Task<ServerConnection> OpenAsync(
-        ServerAddress address, ServerAddress? fallbackCredentials, NatsOptions options, Authenticator authenticator, TlsUpgrade tls,
-        IServerConnectionOwner owner, ILogger logger, string clientVersion, CancellationToken ct)
+    public static async Task<ServerConnection> OpenAsync(ServerAddress address, ServerAddress? fallbackCredentials, ConnectionSetup setup, IServerConnectionOwner owner, CancellationToken ct)
     {
+        var options = setup.Options;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.ConnectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -84,20 +82,20 @@ internal sealed class ServerConnection : IProtocolHandler
         try
         {
             var (info, leftover) = await ReadInfoAsync(stream, address, timeout.Token).ConfigureAwait(false);
-            var useTls = address.IsTls || tls.IsConfigured || info.TlsRequired;
+            var useTls = address.IsTls || setup.Tls.IsConfigured || info.TlsRequired;
             if (useTls)
             {
                 if (leftover.Length > 0)
                     throw new NatsProtocolException($"The server {address} sent data after INFO before the TLS handshake.");
-                stream = await tls.UpgradeAsync(stream, address, timeout.Token).ConfigureAwait(false);
+                stream = await setup.Tls.UpgradeAsync(stream, address, timeout.Token).ConfigureAwait(false);
             }
             else if (address.IsTls)
             {
                 throw new NatsConnectionException($"The URL {address} asks for TLS but TLS is not available on that server.");
             }
 
-            connection = new ServerConnection(address, stream, info, owner, options, logger);
-            var connect = authenticator.CreateConnect(address, fallbackCredentials, info, useTls, clientVersion);
+            connection = new ServerConnection(address, stream, info, owner, options, setup.Logger);
+            var connect = setup.Authenticator.CreateConnect(address, fallbackCredentials, info, useTls, setup.ClientVersion);
             var hello = new ArrayBufferWriter<byte>();
             ProtocolWriter.WriteConnect(hello, connect.ToJson());
             ProtocolWriter.WritePing(hello);
