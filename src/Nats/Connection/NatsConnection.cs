@@ -247,6 +247,8 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
         {
             if (_info is { MaxPayload: > 0 } info && size > info.MaxPayload)
                 throw new NatsPayloadTooLargeException(subject, size, info.MaxPayload);
+            if (headers is not null && _info is { Headers: false })
+                throw new NatsException($"The NATS server {_server?.Address.ToString() ?? ""} does not support message headers (it is older than 2.2 or has them disabled); the message for '{subject}' was not sent.");
             switch (_state)
             {
                 case NatsConnectionState.Connected or NatsConnectionState.Draining when _server is not null:

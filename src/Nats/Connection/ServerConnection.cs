@@ -163,8 +163,9 @@ internal sealed class ServerConnection : IProtocolHandler
         TaskCompletionSource? wait = null;
         lock (_sync)
         {
+            if (_dead != 0) return default; // lost like anything in flight; the owner is about to hear of it
             ProtocolWriter.WritePublish(_pending, subject, replyTo, headers, headerLength, data);
-            if (_pending.WrittenCount > HighWaterMark && _dead == 0)
+            if (_pending.WrittenCount > HighWaterMark)
                 wait = _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         SignalWriter();
