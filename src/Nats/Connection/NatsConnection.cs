@@ -51,6 +51,8 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
 
     public NatsOptions Options { get; }
 
+    internal ILogger Logger => _logger;
+
     public NatsConnectionState State
     {
         get { lock (_gate) return _state; }
