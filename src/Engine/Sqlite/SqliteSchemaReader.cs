@@ -38,7 +38,7 @@ public static class SqliteSchemaReader
     {
         SqliteTableKind kind;
         bool withoutRowid;
-        await using (var command = connection.CreateCommand("SELECT type, wr FROM pragma_table_list(@name, 'main')", ("@name", name)))
+        await using (var command = connection.CreateCommand("SELECT type, wr FROM pragma_table_list(@name) WHERE schema = 'main'", ("@name", name)))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) return null;
