@@ -68,14 +68,21 @@ internal static class CaptureSqlBuilder
 
     private static string Bump() => $"  UPDATE {Q(CaptureArtifactNames.Sequence)} SET last_seq = last_seq + 1;\n";
 
-    /// <summary>The row's new version: max(wall clock, previous version + 1), written by this node; a tombstone for deletes.</summary>
+    /// <summary>
+    /// The row's new version: max(wall clock, previous version + 1), written by this node; a tombstone for deletes.
+    /// An UPDATE of the existing version row, else an INSERT guarded by NOT EXISTS: neither can hit a constraint,
+    /// which matters because the conflict clause of the application's statement (INSERT OR IGNORE, UPSERT, ...)
+    /// overrides any conflict clause inside a trigger.
+    /// </summary>
     private static string SetVersion(string table, CaptureDefinition definition, string row, string node, bool tombstone)
     {
         var versions = Q(CaptureArtifactNames.Versions(table));
         var keyNames = string.Join(", ", definition.Key.Select((_, i) => Q(VersionKeyColumn(i))));
         var keyValues = string.Join(", ", definition.Key.Select(k => $"{row}.{Q(k.Name)}"));
-        return $"  INSERT OR REPLACE INTO {versions}({keyNames}, hlc, node_id, tombstone) VALUES ({keyValues}, "
-            + $"max({WallClockHlc}, coalesce((SELECT hlc FROM {versions} WHERE {KeyMatch(definition, row)}) + 1, 0)), {node}, {(tombstone ? 1 : 0)});\n";
+        var flag = tombstone ? 1 : 0;
+        return $"  UPDATE {versions} SET hlc = max({WallClockHlc}, hlc + 1), node_id = {node}, tombstone = {flag} WHERE {KeyMatch(definition, row)};\n"
+            + $"  INSERT INTO {versions}({keyNames}, hlc, node_id, tombstone) SELECT {keyValues}, {WallClockHlc}, {node}, {flag} "
+            + $"WHERE NOT EXISTS (SELECT 1 FROM {versions} WHERE {KeyMatch(definition, row)});\n";
     }
 
     private static string AppendLog(string table, CaptureDefinition definition, string row, ChangeOperation op, IReadOnlyList<string> columns, string generation)

@@ -144,4 +144,36 @@ public sealed class CaptureTriggerTests
         var change = Assert.Single(Assert.IsType<PendingBatch>(await node.ReadAsync()).Batch.Changes);
         Assert.Equal([new("id", "x"), new("a", 2L)], change.Columns);
     }
+
+    [Fact]
+    public async Task The_conflict_clause_of_the_application_statement_does_not_change_what_is_captured()
+    {
+        await using var node = await CapturedDatabase.CreateAsync("CREATE TABLE kv(id TEXT PRIMARY KEY NOT NULL, v, u TEXT UNIQUE);");
+
+        // A conflict clause on the outer statement overrides the ones inside triggers; capture must not rely on any.
+        await SqliteCli.RunAsync(node.Path, """
+            INSERT INTO kv VALUES ('a', 1, 'ua');
+            INSERT OR IGNORE INTO kv VALUES ('a', 2, 'ub');
+            INSERT INTO kv VALUES ('a', 3, 'ua') ON CONFLICT(id) DO UPDATE SET v = excluded.v;
+            INSERT OR REPLACE INTO kv VALUES ('a', 4, 'ua');
+            UPDATE OR IGNORE kv SET v = 5;
+            UPDATE OR REPLACE kv SET v = 6 WHERE id = 'a';
+            INSERT OR ROLLBACK INTO kv VALUES ('b', 7, 'ub');
+            INSERT OR FAIL INTO kv VALUES ('c', 8, 'uc');
+            DELETE FROM kv WHERE id = 'c';
+            INSERT OR IGNORE INTO kv VALUES ('c', 9, 'uc');
+            """);
+
+        var changes = Assert.IsType<PendingBatch>(await node.ReadAsync()).Batch.Changes;
+        Assert.Equal(
+        [
+            "Insert a=1", "Update a=3", "Insert a=4", "Update a=5", "Update a=6", "Insert b=7", "Insert c=8", "Delete c", "Insert c=9",
+        ], changes.Select(c => $"{c.Operation} {c.Columns[0].Value}" + (c.Columns.Count > 1 ? $"={c.Columns[1].Value}" : "")));
+        foreach (var row in changes.GroupBy(c => c.Columns[0].Value))
+            Assert.True(row.Zip(row.Skip(1)).All(p => p.First.Version < p.Second.Version), $"versions of row {row.Key} do not increase");
+        var versions = await node.Database.QueryAsync($"SELECT key1, hlc, tombstone FROM \"{CaptureArtifactNames.Versions("kv")}\" ORDER BY key1");
+        Assert.Equal(["a", "b", "c"], versions.Select(v => (string)v[0]!));
+        Assert.Equal(changes.Last(c => Equals(c.Columns[0].Value, "a")).Version.Hlc, versions[0][1]);
+        Assert.Equal(0L, versions[2][2]);
+    }
 }
