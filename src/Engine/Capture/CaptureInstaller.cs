@@ -84,9 +84,11 @@ public sealed class CaptureInstaller : IAsyncDisposable
             foreach (var stale in state.ExistingTriggers.Keys.Where(t => !state.ExpectedTriggers.Contains(t)))
                 await _connection.ExecuteAsync($"DROP TRIGGER IF EXISTS {Q(stale)}", cancellationToken).ConfigureAwait(false);
 
+            // Read while still holding the write lock, so a schema change by another connection right after commit is noticed.
+            var schemaVersion = await SqliteSchemaReader.ReadSchemaVersionAsync(_connection, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _schemaVersionAfterInstall = schemaVersion;
         }
-        _schemaVersionAfterInstall = await SqliteSchemaReader.ReadSchemaVersionAsync(_connection, cancellationToken).ConfigureAwait(false);
         return new CaptureInstallReport(reports);
     }
 

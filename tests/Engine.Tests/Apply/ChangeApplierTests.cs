@@ -78,8 +78,8 @@ public sealed class ChangeApplierTests
             {
                 foreach (var node in nodes.OrderBy(_ => random.Next()))
                 {
-                    for (var transaction = random.Next(1, 4); transaction > 0; transaction--)
-                        await SqliteCli.RunAsync(node.Path, "BEGIN;\n" + string.Concat(Enumerable.Range(0, random.Next(1, 5)).Select(_ => RandomWrite(random))) + "COMMIT;\n");
+                    for (var transaction = random.Next(2, 4); transaction > 0; transaction--)
+                        await SqliteCli.RunAsync(node.Path, "BEGIN;\n" + string.Concat(Enumerable.Range(0, random.Next(2, 6)).Select(_ => RandomWrite(random))) + "COMMIT;\n");
                     published.AddRange((await node.DrainAsync(maxChanges: random.Next(1, 6))).Select(p => (node.NodeId, p.Batch)));
                 }
                 // Nodes see part of each other's writes before writing again, so later versions build on earlier ones.
