@@ -9,4 +9,7 @@ public sealed record TableCaptureReport(string Table, TableCaptureOutcome Outcom
 {
     /// <summary>Whether changes to the table are captured after this install.</summary>
     public bool IsWatched => Outcome is TableCaptureOutcome.Installed or TableCaptureOutcome.Updated or TableCaptureOutcome.Unchanged;
+
+    public override string ToString() =>
+        $"{Table}: {Outcome}" + (Refusal is null ? "" : $" ({Refusal.Message})") + string.Concat(Warnings.Select(w => $"; warning: {w.Message}"));
 }
