@@ -44,6 +44,27 @@ public sealed class ChangeApplierTests
             (await replica.Database.QueryAsync($"SELECT * FROM \"{CaptureArtifactNames.Versions("stock")}\" ORDER BY 1, 2")).Select(TestDatabase.FormatRow));
     }
 
+    [Fact]
+    public async Task Changes_captured_before_and_after_a_column_was_added_reproduce_the_source()
+    {
+        const string schema = "CREATE TABLE items(id TEXT PRIMARY KEY NOT NULL, name TEXT);";
+        await using var source = await CapturedDatabase.CreateAsync(schema, nodeId: 1);
+        await using var replica = await CapturedDatabase.CreateAsync(schema, nodeId: 2);
+        await SqliteCli.RunAsync(source.Path, "INSERT INTO items VALUES ('a', 'before'), ('b', 'before');");
+        const string alter = "ALTER TABLE items ADD COLUMN price REAL NOT NULL DEFAULT 9.5;";
+        await SqliteCli.RunAsync(source.Path, alter + "UPDATE items SET name = 'between' WHERE id = 'b';");
+        await source.ReinstallAsync();
+        await SqliteCli.RunAsync(source.Path, "INSERT INTO items VALUES ('c', 'after', 1.25); UPDATE items SET price = 2 WHERE id = 'a';");
+        await SqliteCli.RunAsync(replica.Path, alter);
+        await using var applier = await replica.OpenApplierAsync();
+
+        var sequence = 0UL;
+        foreach (var pending in await source.DrainAsync())
+            await applier.ApplyAsync(pending.Batch, "s", ++sequence, CancellationToken.None);
+
+        Assert.Equal(await source.Database.DumpUserTablesAsync(), await replica.Database.DumpUserTablesAsync());
+    }
+
     public static TheoryData<int> Seeds() => [.. Enumerable.Range(1, 12)];
 
     [Theory]
