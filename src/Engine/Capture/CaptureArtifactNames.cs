@@ -1,0 +1,52 @@
+namespace HarmonyLite.Engine.Capture;
+
+/// <summary>
+/// Names of every object HarmonyLite creates in a user's database. They all start with <see cref="Prefix"/>, which is
+/// how capture skips its own tables and how cleanup finds everything to remove.
+/// </summary>
+public static class CaptureArtifactNames
+{
+    public const string Prefix = "__harmonylite__";
+
+    /// <summary>Key/value settings of the installation: the node id the triggers were built for, the capture id.</summary>
+    public const string Meta = Prefix + "meta";
+
+    /// <summary>One row: the last change sequence number handed out by a trigger and the last one published.</summary>
+    public const string Sequence = Prefix + "sequence";
+
+    /// <summary>Sequence numbers known to fall between two committed transactions; batches end only at these.</summary>
+    public const string CommitPoints = Prefix + "commit_points";
+
+    /// <summary>One row per captured table: the capture generation and the column/key definition it was built from.</summary>
+    public const string WatchedTables = Prefix + "watched_tables";
+
+    /// <summary>The captured columns of every generation of every table, so older change-log rows are read with the columns they had.</summary>
+    public const string Generations = Prefix + "capture_generations";
+
+    /// <summary>The silence flag: apply inserts a row first and deletes it before commit; triggers do nothing while it has a row.</summary>
+    public const string Silence = Prefix + "silence";
+
+    /// <summary>Stream name to the last applied stream sequence, written in the same transaction as the applied changes.</summary>
+    public const string StreamPositions = Prefix + "stream_positions";
+
+    /// <summary>Messages that could not be applied after retries, kept with their error.</summary>
+    public const string Quarantine = Prefix + "quarantine";
+
+    public static string ChangeLog(string table) => $"{Prefix}{table}__change_log";
+
+    public static string Versions(string table) => $"{Prefix}{table}__versions";
+
+    public static string InsertTrigger(string table) => $"{Prefix}{table}__insert";
+
+    public static string UpdateTrigger(string table) => $"{Prefix}{table}__update";
+
+    public static string KeyUpdateTrigger(string table) => $"{Prefix}{table}__update_key";
+
+    public static string DeleteTrigger(string table) => $"{Prefix}{table}__delete";
+
+    /// <summary>Whether <paramref name="name"/> is one of HarmonyLite's objects (SQLite names are case-insensitive).</summary>
+    public static bool IsArtifact(string name) => name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>A LIKE pattern (with <c>ESCAPE '\'</c>) that matches every artifact name.</summary>
+    public const string LikePattern = "\\_\\_harmonylite\\_\\_%";
+}

@@ -1,0 +1,218 @@
+using System.Security.Cryptography;
+using HarmonyLite.Engine.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace HarmonyLite.Engine.Capture;
+
+/// <summary>
+/// Installs, updates and removes change capture in one database: per user table a change log, a version table and
+/// AFTER INSERT/UPDATE/DELETE triggers that write this node's id into every captured version.
+/// </summary>
+/// <remarks>
+/// Install is idempotent and runs in one write transaction, so no application write falls between dropping an old
+/// trigger and creating its replacement. Call it at start-up and whenever <see cref="HasSchemaChangedAsync"/> says the
+/// schema moved. Not safe for concurrent use; one caller at a time.
+/// </remarks>
+public sealed class CaptureInstaller : IAsyncDisposable
+{
+    private readonly SqliteConnection _connection;
+    private readonly string _databasePath;
+    private long? _schemaVersionAfterInstall;
+
+    private CaptureInstaller(SqliteConnection connection, string databasePath, long nodeId)
+    {
+        _connection = connection;
+        _databasePath = databasePath;
+        NodeId = nodeId;
+    }
+
+    /// <summary>The node id written into every version the triggers assign.</summary>
+    public long NodeId { get; }
+
+    public static async Task<CaptureInstaller> OpenAsync(string databasePath, long nodeId, SqliteConnectionOptions? options, CancellationToken cancellationToken)
+    {
+        var connection = await SqliteConnectionFactory.OpenAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
+        return new CaptureInstaller(connection, Path.GetFullPath(databasePath), nodeId);
+    }
+
+    /// <summary>
+    /// Watches every user table that can be replicated: creates what is missing, rebuilds triggers of tables whose
+    /// columns changed (keeping changes captured but not yet published), unwatches tables that were dropped, and
+    /// returns what it did per table. Refused tables do not stop the others.
+    /// </summary>
+    public async Task<CaptureInstallReport> InstallAsync(CancellationToken cancellationToken)
+    {
+        var reports = new List<TableCaptureReport>();
+        await using (var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false))
+        {
+            await CaptureSchema.EnsureCoreTablesAsync(_connection, cancellationToken).ConfigureAwait(false);
+            await _connection.ExecuteAsync($"INSERT OR IGNORE INTO {Q(CaptureArtifactNames.Meta)}(key, value) VALUES ('capture_id', @id)",
+                cancellationToken, ("@id", Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant())).ConfigureAwait(false);
+            await _connection.ExecuteAsync($"INSERT OR REPLACE INTO {Q(CaptureArtifactNames.Meta)}(key, value) VALUES ('node_id', @node)",
+                cancellationToken, ("@node", NodeId)).ConfigureAwait(false);
+
+            var state = new InstallState(
+                await WatchedTableCatalog.ReadAllAsync(_connection, cancellationToken).ConfigureAwait(false),
+                await ReadArtifactsAsync("trigger", cancellationToken).ConfigureAwait(false),
+                await ReadArtifactsAsync("table", cancellationToken).ConfigureAwait(false));
+
+            var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+            foreach (var (name, kind) in await SqliteSchemaReader.ReadTableNamesAsync(_connection, cancellationToken).ConfigureAwait(false))
+            {
+                if (CaptureArtifactNames.IsArtifact(name) || kind == SqliteTableKind.Shadow) continue;
+                var schema = await SqliteSchemaReader.ReadTableAsync(_connection, name, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Table '{name}' vanished while install held the write lock of '{_databasePath}'.");
+                var refusal = CaptureCompatibility.Refusal(schema);
+                if (refusal is not null)
+                {
+                    reports.Add(new TableCaptureReport(name, TableCaptureOutcome.Refused, refusal, []));
+                    continue;
+                }
+                present.Add(name);
+                reports.Add(await InstallTableAsync(schema, state, cancellationToken).ConfigureAwait(false));
+            }
+
+            foreach (var watched in state.Catalog.Values.Where(w => !w.Dropped && !present.Contains(w.Name)))
+            {
+                // Its triggers went with the table (or are removed below); the log stays until its changes are published.
+                await WatchedTableCatalog.SetDroppedAsync(_connection, watched.Name, dropped: true, cancellationToken).ConfigureAwait(false);
+                if (reports.All(r => !string.Equals(r.Table, watched.Name, StringComparison.OrdinalIgnoreCase)))
+                    reports.Add(new TableCaptureReport(watched.Name, TableCaptureOutcome.Dropped, null, []));
+            }
+
+            // Triggers of unwatched tables, or left on a renamed table under its old name, would capture twice or into the wrong log.
+            foreach (var stale in state.ExistingTriggers.Keys.Where(t => !state.ExpectedTriggers.Contains(t)))
+                await _connection.ExecuteAsync($"DROP TRIGGER IF EXISTS {Q(stale)}", cancellationToken).ConfigureAwait(false);
+
+            // Read while still holding the write lock, so a schema change by another connection right after commit is noticed.
+            var schemaVersion = await SqliteSchemaReader.ReadSchemaVersionAsync(_connection, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            _schemaVersionAfterInstall = schemaVersion;
+        }
+        return new CaptureInstallReport(reports);
+    }
+
+    /// <summary>
+    /// Cheap enough for every poll: whether the database schema changed (any table created, altered or dropped, by any
+    /// connection) since the last <see cref="InstallAsync"/> of this installer. True before the first install.
+    /// </summary>
+    public async Task<bool> HasSchemaChangedAsync(CancellationToken cancellationToken) =>
+        _schemaVersionAfterInstall != await SqliteSchemaReader.ReadSchemaVersionAsync(_connection, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// Removes every HarmonyLite object (triggers, indexes, tables, everything whose name starts with
+    /// <c>__harmonylite__</c>) and nothing else; user tables and their rows stay as they are. Returns how many objects were removed.
+    /// </summary>
+    public async Task<int> RemoveAsync(CancellationToken cancellationToken)
+    {
+        var removed = 0;
+        await using (var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false))
+        {
+            // Triggers first (they reference the tables), then free-standing indexes, then tables with their own indexes.
+            foreach (var (type, drop) in new[] { ("trigger", "DROP TRIGGER IF EXISTS"), ("view", "DROP VIEW IF EXISTS"), ("index", "DROP INDEX IF EXISTS"), ("table", "DROP TABLE IF EXISTS") })
+            {
+                foreach (var name in (await ReadArtifactsAsync(type, cancellationToken).ConfigureAwait(false)).Keys)
+                {
+                    await _connection.ExecuteAsync($"{drop} {Q(name)}", cancellationToken).ConfigureAwait(false);
+                    removed++;
+                }
+            }
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        _schemaVersionAfterInstall = null;
+        return removed;
+    }
+
+    public ValueTask DisposeAsync() => _connection.DisposeAsync();
+
+    private sealed record InstallState(Dictionary<string, WatchedTable> Catalog, Dictionary<string, string> ExistingTriggers, Dictionary<string, string> ExistingTables)
+    {
+        public HashSet<string> ExpectedTriggers { get; } = new(StringComparer.OrdinalIgnoreCase);
+    }
+
+    private async Task<TableCaptureReport> InstallTableAsync(SqliteTableSchema schema, InstallState state, CancellationToken cancellationToken)
+    {
+        var table = schema.Name;
+        var definition = CaptureDefinition.FromSchema(schema);
+        var warnings = CaptureCompatibility.Warnings(schema).ToList();
+        state.Catalog.TryGetValue(table, out var watched);
+        var log = CaptureArtifactNames.ChangeLog(table);
+        var versions = CaptureArtifactNames.Versions(table);
+
+        TableCaptureOutcome outcome;
+        long generation;
+        if (watched is null || watched.Definition.ToJson() != definition.ToJson())
+        {
+            outcome = watched is null ? TableCaptureOutcome.Installed : TableCaptureOutcome.Updated;
+            generation = await WatchedTableCatalog.AddGenerationAsync(_connection, table, definition, cancellationToken).ConfigureAwait(false);
+            if (watched is not null && state.ExistingTables.ContainsKey(versions) && !watched.Definition.HasSameKeyShape(definition))
+            {
+                await _connection.ExecuteAsync($"DROP TABLE {Q(versions)}", cancellationToken).ConfigureAwait(false);
+                state.ExistingTables.Remove(versions);
+                warnings.Add(new CaptureWarning(CaptureWarningKind.VersionsReset,
+                    $"The primary key of table '{table}' changed shape, so the row versions recorded for the old key were reset; until every node has written a row again, a concurrent older change to it may win."));
+            }
+        }
+        else
+        {
+            generation = watched.Generation;
+            outcome = TableCaptureOutcome.Unchanged;
+            if (watched.Dropped)
+            {
+                await WatchedTableCatalog.SetDroppedAsync(_connection, table, dropped: false, cancellationToken).ConfigureAwait(false);
+                outcome = TableCaptureOutcome.Updated;
+            }
+        }
+
+        if (!state.ExistingTables.ContainsKey(log))
+        {
+            await _connection.ExecuteAsync(CaptureSqlBuilder.CreateChangeLog(table, definition.Columns), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // Columns are only ever added, so rows captured under earlier generations keep their values.
+            var existing = await ReadColumnNamesAsync(log, cancellationToken).ConfigureAwait(false);
+            foreach (var column in definition.Columns.Where(c => !existing.Contains(CaptureSqlBuilder.ValueColumn(c))))
+                await _connection.ExecuteAsync(CaptureSqlBuilder.AddChangeLogColumn(table, column), cancellationToken).ConfigureAwait(false);
+        }
+        if (!state.ExistingTables.ContainsKey(versions))
+            await _connection.ExecuteAsync(CaptureSqlBuilder.CreateVersions(table, definition.Key), cancellationToken).ConfigureAwait(false);
+
+        foreach (var trigger in CaptureSqlBuilder.Triggers(table, definition, generation, NodeId))
+        {
+            state.ExpectedTriggers.Add(trigger.Name);
+            if (state.ExistingTriggers.TryGetValue(trigger.Name, out var sql) && sql == trigger.Sql) continue;
+            await _connection.ExecuteAsync($"DROP TRIGGER IF EXISTS {Q(trigger.Name)}", cancellationToken).ConfigureAwait(false);
+            await _connection.ExecuteAsync(trigger.Sql, cancellationToken).ConfigureAwait(false);
+            if (outcome == TableCaptureOutcome.Unchanged) outcome = TableCaptureOutcome.Updated;
+        }
+        return new TableCaptureReport(table, outcome, null, warnings);
+    }
+
+    /// <summary>HarmonyLite objects of one type, name to SQL text.</summary>
+    private async Task<Dictionary<string, string>> ReadArtifactsAsync(string type, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand(
+            $"SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = @type AND name LIKE '{CaptureArtifactNames.LikePattern}' ESCAPE '\\'", ("@type", type));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var artifacts = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            // Indexes SQLite made for constraints go with their table.
+            if (type == "index" && reader.GetString(1).Length == 0) continue;
+            artifacts[reader.GetString(0)] = reader.GetString(1);
+        }
+        return artifacts;
+    }
+
+    private async Task<HashSet<string>> ReadColumnNamesAsync(string table, CancellationToken cancellationToken)
+    {
+        await using var command = _connection.CreateCommand("SELECT name FROM pragma_table_xinfo(@table, 'main')", ("@table", table));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) names.Add(reader.GetString(0));
+        return names;
+    }
+
+    private static string Q(string name) => SqliteIdentifier.Quote(name);
+}

@@ -1,0 +1,101 @@
+using System.Globalization;
+using System.Text;
+using HarmonyLite.Engine.Replication;
+using HarmonyLite.Engine.Sqlite;
+
+namespace HarmonyLite.Engine.Capture;
+
+/// <summary>
+/// Generates the DDL of one table's capture artifacts: change log, version table and triggers. The trigger SQL uses
+/// only built-in functions and plain INSERT/UPDATE (no UPSERT), so any SQLite client, old or new, with default
+/// settings (trusted_schema off included) can keep writing the table.
+/// </summary>
+internal static class CaptureSqlBuilder
+{
+    /// <summary>Milliseconds since 1970 from julianday('now') (exact: round() undoes the division SQLite did), in the high bits.</summary>
+    private static readonly string WallClockHlc =
+        $"((CAST(round(julianday('now') * 86400000.0) AS INTEGER) - 210866760000000) << {RowVersion.LogicalBits})";
+
+    public static string ValueColumn(string column) => "val_" + column;
+
+    public static string VersionKeyColumn(int index) => "key" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    public static string CreateChangeLog(string table, IEnumerable<string> columns)
+    {
+        var sql = new StringBuilder()
+            .Append("CREATE TABLE ").Append(Q(CaptureArtifactNames.ChangeLog(table)))
+            .Append("(seq INTEGER PRIMARY KEY, generation INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL");
+        // No declared type: BLOB affinity stores every value exactly as the trigger hands it over.
+        foreach (var column in columns) sql.Append(", ").Append(Q(ValueColumn(column)));
+        return sql.Append(')').ToString();
+    }
+
+    public static string AddChangeLogColumn(string table, string column) =>
+        $"ALTER TABLE {Q(CaptureArtifactNames.ChangeLog(table))} ADD COLUMN {Q(ValueColumn(column))}";
+
+    public static string CreateVersions(string table, IReadOnlyList<CaptureKeyColumn> key)
+    {
+        var columns = key.Select((k, i) => $"{Q(VersionKeyColumn(i))} COLLATE {k.Collation}");
+        var primaryKey = key.Select((_, i) => Q(VersionKeyColumn(i)));
+        return $"CREATE TABLE {Q(CaptureArtifactNames.Versions(table))}({string.Join(", ", columns)}, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL, tombstone INTEGER NOT NULL, PRIMARY KEY ({string.Join(", ", primaryKey)})) WITHOUT ROWID";
+    }
+
+    public static IReadOnlyList<CaptureTrigger> Triggers(string table, CaptureDefinition definition, long generation, long nodeId)
+    {
+        var silent = $"NOT EXISTS (SELECT 1 FROM {Q(CaptureArtifactNames.Silence)})";
+        var sameKey = string.Join(" AND ", definition.Key.Select(k => $"OLD.{Q(k.Name)} IS NEW.{Q(k.Name)}"));
+        var keyColumns = definition.Key.Select(k => k.Name).ToList();
+        var gen = generation.ToString(CultureInfo.InvariantCulture);
+        var node = nodeId.ToString(CultureInfo.InvariantCulture);
+
+        string Upsert(string row, ChangeOperation op) =>
+            Bump() + SetVersion(table, definition, row, node, tombstone: false) + AppendLog(table, definition, row, op, definition.Columns, gen);
+        string Delete(string row) =>
+            Bump() + SetVersion(table, definition, row, node, tombstone: true) + AppendLog(table, definition, row, ChangeOperation.Delete, keyColumns, gen);
+
+        return
+        [
+            Trigger(CaptureArtifactNames.InsertTrigger(table), "INSERT", table, silent, Upsert("NEW", ChangeOperation.Insert)),
+            Trigger(CaptureArtifactNames.UpdateTrigger(table), "UPDATE", table, $"{silent} AND ({sameKey})", Upsert("NEW", ChangeOperation.Update)),
+            // A changed primary key moves the row: a delete of the old key, then an insert of the new one.
+            Trigger(CaptureArtifactNames.KeyUpdateTrigger(table), "UPDATE", table, $"{silent} AND NOT ({sameKey})", Delete("OLD") + Upsert("NEW", ChangeOperation.Insert)),
+            Trigger(CaptureArtifactNames.DeleteTrigger(table), "DELETE", table, silent, Delete("OLD")),
+        ];
+    }
+
+    private static CaptureTrigger Trigger(string name, string operation, string table, string when, string body) =>
+        new(name, $"CREATE TRIGGER {Q(name)} AFTER {operation} ON {Q(table)} FOR EACH ROW WHEN {when} BEGIN\n{body}END");
+
+    private static string Bump() => $"  UPDATE {Q(CaptureArtifactNames.Sequence)} SET last_seq = last_seq + 1;\n";
+
+    /// <summary>
+    /// The row's new version: max(wall clock, previous version + 1), written by this node; a tombstone for deletes.
+    /// An UPDATE of the existing version row, else an INSERT guarded by NOT EXISTS: neither can hit a constraint,
+    /// which matters because the conflict clause of the application's statement (INSERT OR IGNORE, UPSERT, ...)
+    /// overrides any conflict clause inside a trigger.
+    /// </summary>
+    private static string SetVersion(string table, CaptureDefinition definition, string row, string node, bool tombstone)
+    {
+        var versions = Q(CaptureArtifactNames.Versions(table));
+        var keyNames = string.Join(", ", definition.Key.Select((_, i) => Q(VersionKeyColumn(i))));
+        var keyValues = string.Join(", ", definition.Key.Select(k => $"{row}.{Q(k.Name)}"));
+        var flag = tombstone ? 1 : 0;
+        return $"  UPDATE {versions} SET hlc = max({WallClockHlc}, hlc + 1), node_id = {node}, tombstone = {flag} WHERE {KeyMatch(definition, row)};\n"
+            + $"  INSERT INTO {versions}({keyNames}, hlc, node_id, tombstone) SELECT {keyValues}, {WallClockHlc}, {node}, {flag} "
+            + $"WHERE NOT EXISTS (SELECT 1 FROM {versions} WHERE {KeyMatch(definition, row)});\n";
+    }
+
+    private static string AppendLog(string table, CaptureDefinition definition, string row, ChangeOperation op, IReadOnlyList<string> columns, string generation)
+    {
+        var names = string.Join("", columns.Select(c => ", " + Q(ValueColumn(c))));
+        var values = string.Join("", columns.Select(c => $", {row}.{Q(c)}"));
+        var versions = Q(CaptureArtifactNames.Versions(table));
+        return $"  INSERT INTO {Q(CaptureArtifactNames.ChangeLog(table))}(seq, generation, op, hlc, node_id{names}) "
+            + $"SELECT s.last_seq, {generation}, {(int)op}, v.hlc, v.node_id{values} FROM {Q(CaptureArtifactNames.Sequence)} AS s, {versions} AS v WHERE {KeyMatch(definition, row, "v.")};\n";
+    }
+
+    private static string KeyMatch(CaptureDefinition definition, string row, string qualifier = "") =>
+        string.Join(" AND ", definition.Key.Select((k, i) => $"{qualifier}{Q(VersionKeyColumn(i))} = {row}.{Q(k.Name)}"));
+
+    private static string Q(string name) => SqliteIdentifier.Quote(name);
+}

@@ -1,0 +1,12 @@
+using HarmonyLite.Engine.Replication;
+
+namespace HarmonyLite.Engine.Capture;
+
+/// <summary>
+/// Changes read for publishing, and the change-log range they came from, which
+/// <see cref="ChangeReader.MarkPublishedAsync"/> marks once the publish is acknowledged.
+/// </summary>
+/// <param name="Batch">The changes, in capture order, whole transactions only.</param>
+/// <param name="FirstSequence">The change sequence number of the first change covered.</param>
+/// <param name="LastSequence">The change sequence number of the last change covered; a transaction boundary.</param>
+public sealed record PendingBatch(ChangeBatch Batch, long FirstSequence, long LastSequence);

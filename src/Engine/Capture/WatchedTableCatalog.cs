@@ -1,0 +1,64 @@
+using HarmonyLite.Engine.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace HarmonyLite.Engine.Capture;
+
+/// <summary>Reads and writes the watched-tables and capture-generations catalog tables.</summary>
+internal static class WatchedTableCatalog
+{
+    private static readonly string Watched = SqliteIdentifier.Quote(CaptureArtifactNames.WatchedTables);
+    private static readonly string Generations = SqliteIdentifier.Quote(CaptureArtifactNames.Generations);
+
+    public static async Task<Dictionary<string, WatchedTable>> ReadAllAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand($"SELECT table_name, generation, definition, dropped FROM {Watched} ORDER BY table_name");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var tables = new Dictionary<string, WatchedTable>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var table = new WatchedTable(reader.GetString(0), reader.GetInt64(1), CaptureDefinition.FromJson(reader.GetString(2)), reader.GetInt64(3) != 0);
+            tables[table.Name] = table;
+        }
+        return tables;
+    }
+
+    /// <summary>Every generation's definition, by table then generation.</summary>
+    public static async Task<Dictionary<string, Dictionary<long, CaptureDefinition>>> ReadGenerationsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand($"SELECT table_name, generation, definition FROM {Generations}");
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var generations = new Dictionary<string, Dictionary<long, CaptureDefinition>>(StringComparer.OrdinalIgnoreCase);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (!generations.TryGetValue(reader.GetString(0), out var byGeneration))
+                generations[reader.GetString(0)] = byGeneration = [];
+            byGeneration[reader.GetInt64(1)] = CaptureDefinition.FromJson(reader.GetString(2));
+        }
+        return generations;
+    }
+
+    /// <summary>Records a new generation for <paramref name="table"/> and makes it current; returns its number.</summary>
+    public static async Task<long> AddGenerationAsync(SqliteConnection connection, string table, CaptureDefinition definition, CancellationToken cancellationToken)
+    {
+        var generation = 1 + await connection.ScalarInt64Async(
+            $"SELECT coalesce(max(generation), 0) FROM {Generations} WHERE table_name = @table", cancellationToken, ("@table", table)).ConfigureAwait(false);
+        var json = definition.ToJson();
+        await connection.ExecuteAsync($"INSERT INTO {Generations}(table_name, generation, definition) VALUES (@table, @generation, @definition)",
+            cancellationToken, ("@table", table), ("@generation", generation), ("@definition", json)).ConfigureAwait(false);
+        await connection.ExecuteAsync(
+            $"INSERT INTO {Watched}(table_name, generation, definition, dropped) VALUES (@table, @generation, @definition, 0) "
+            + "ON CONFLICT(table_name) DO UPDATE SET table_name = excluded.table_name, generation = excluded.generation, definition = excluded.definition, dropped = 0",
+            cancellationToken, ("@table", table), ("@generation", generation), ("@definition", json)).ConfigureAwait(false);
+        return generation;
+    }
+
+    public static Task SetDroppedAsync(SqliteConnection connection, string table, bool dropped, CancellationToken cancellationToken) =>
+        connection.ExecuteAsync($"UPDATE {Watched} SET dropped = @dropped WHERE table_name = @table", cancellationToken,
+            ("@table", table), ("@dropped", dropped ? 1L : 0L));
+
+    public static async Task RemoveAsync(SqliteConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await connection.ExecuteAsync($"DELETE FROM {Watched} WHERE table_name = @table", cancellationToken, ("@table", table)).ConfigureAwait(false);
+        await connection.ExecuteAsync($"DELETE FROM {Generations} WHERE table_name = @table", cancellationToken, ("@table", table)).ConfigureAwait(false);
+    }
+}
