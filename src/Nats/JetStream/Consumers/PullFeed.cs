@@ -185,7 +185,7 @@ internal sealed class PullFeed : IAsyncDisposable
 
     private void OnStateChanged(object? sender, NatsConnectionStateChangedEventArgs e)
     {
-        if (_js.Connection.State != NatsConnectionState.Connected) return;
+        if (e.Event != NatsConnectionEvent.Reconnected) return;
         _reconnected = true;
         CancellationTokenSource? wake;
         lock (_wakeLock) wake = _wake;
