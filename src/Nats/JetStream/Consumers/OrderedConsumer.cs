@@ -67,6 +67,17 @@ internal sealed class OrderedConsumer : IAsyncDisposable
         }
     }
 
+    /// <summary>Yields what the filter holds now (per the deliver policy) and ends once caught up; live updates are not waited for.</summary>
+    public async IAsyncEnumerable<JetStreamMsg> ReadCurrentAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (InitialPending == 0) yield break;
+        await foreach (var message in ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            yield return message;
+            if (message.Metadata.NumPending == 0) yield break;
+        }
+    }
+
     private async Task ResetAsync(CancellationToken cancellationToken)
     {
         await ReleaseAsync().ConfigureAwait(false);
