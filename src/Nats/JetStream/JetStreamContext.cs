@@ -120,32 +120,12 @@ public sealed class JetStreamContext
     }
 
     /// <summary>Names of all streams, or of those storing <paramref name="subject"/> (wildcards allowed), page by page.</summary>
-    public async IAsyncEnumerable<string> ListStreamNamesAsync(string? subject = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var offset = 0;
-        while (true)
-        {
-            var page = await RequestAsync("STREAM.NAMES", new PagedRequest { Offset = offset, Subject = subject }, Json.PagedRequest, Json.StreamNamesResponse, cancellationToken).ConfigureAwait(false);
-            var names = page.Streams ?? [];
-            foreach (var name in names) yield return name;
-            offset += names.Count;
-            if (names.Count == 0 || offset >= page.Total) yield break;
-        }
-    }
+    public IAsyncEnumerable<string> ListStreamNamesAsync(string? subject = null, CancellationToken cancellationToken = default) =>
+        ListPagedAsync("STREAM.NAMES", subject, Json.StreamNamesResponse, page => (page.Total, page.Streams), cancellationToken);
 
     /// <summary>Infos of all streams, or of those storing <paramref name="subject"/>, page by page.</summary>
-    public async IAsyncEnumerable<StreamInfo> ListStreamsAsync(string? subject = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        var offset = 0;
-        while (true)
-        {
-            var page = await RequestAsync("STREAM.LIST", new PagedRequest { Offset = offset, Subject = subject }, Json.PagedRequest, Json.StreamListResponse, cancellationToken).ConfigureAwait(false);
-            var streams = page.Streams ?? [];
-            foreach (var info in streams) yield return info;
-            offset += streams.Count;
-            if (streams.Count == 0 || offset >= page.Total) yield break;
-        }
-    }
+    public IAsyncEnumerable<StreamInfo> ListStreamsAsync(string? subject = null, CancellationToken cancellationToken = default) =>
+        ListPagedAsync("STREAM.LIST", subject, Json.StreamListResponse, page => (page.Total, page.Streams), cancellationToken);
 
     // ---- publish -------------------------------------------------------------------------------
 
@@ -333,37 +313,39 @@ public sealed class JetStreamContext
         return response.Success;
     }
 
-    public async IAsyncEnumerable<string> ListConsumerNamesAsync(string stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Names of the stream's consumers, page by page.</summary>
+    public IAsyncEnumerable<string> ListConsumerNamesAsync(string stream, CancellationToken cancellationToken = default)
     {
         JetStreamNames.ValidateStream(stream);
-        var offset = 0;
-        while (true)
-        {
-            var page = await RequestAsync($"CONSUMER.NAMES.{stream}", new PagedRequest { Offset = offset }, Json.PagedRequest, Json.ConsumerNamesResponse, cancellationToken).ConfigureAwait(false);
-            var names = page.Consumers ?? [];
-            foreach (var name in names) yield return name;
-            offset += names.Count;
-            if (names.Count == 0 || offset >= page.Total) yield break;
-        }
+        return ListPagedAsync($"CONSUMER.NAMES.{stream}", null, Json.ConsumerNamesResponse, page => (page.Total, page.Consumers), cancellationToken);
     }
 
-    public async IAsyncEnumerable<ConsumerInfo> ListConsumersAsync(string stream, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>Infos of the stream's consumers, page by page.</summary>
+    public IAsyncEnumerable<ConsumerInfo> ListConsumersAsync(string stream, CancellationToken cancellationToken = default)
     {
         JetStreamNames.ValidateStream(stream);
-        var offset = 0;
-        while (true)
-        {
-            var page = await RequestAsync($"CONSUMER.LIST.{stream}", new PagedRequest { Offset = offset }, Json.PagedRequest, Json.ConsumerListResponse, cancellationToken).ConfigureAwait(false);
-            var consumers = page.Consumers ?? [];
-            foreach (var info in consumers) yield return info;
-            offset += consumers.Count;
-            if (consumers.Count == 0 || offset >= page.Total) yield break;
-        }
+        return ListPagedAsync($"CONSUMER.LIST.{stream}", null, Json.ConsumerListResponse, page => (page.Total, page.Consumers), cancellationToken);
     }
 
     // ---- API plumbing --------------------------------------------------------------------------
 
     internal string ApiSubject(string api) => $"{ApiPrefix}.{api}";
+
+    /// <summary>Walks a paged list API (<c>iterable_request</c>/<c>iterable_response</c>) to its end.</summary>
+    private async IAsyncEnumerable<TItem> ListPagedAsync<TPage, TItem>(string api, string? subject, JsonTypeInfo<TPage> pageType,
+        Func<TPage, (int Total, List<TItem>? Items)> read, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var offset = 0;
+        while (true)
+        {
+            var page = await RequestAsync(api, new PagedRequest { Offset = offset, Subject = subject }, Json.PagedRequest, pageType, cancellationToken).ConfigureAwait(false);
+            var (total, items) = read(page);
+            items ??= [];
+            foreach (var item in items) yield return item;
+            offset += items.Count;
+            if (items.Count == 0 || offset >= total) yield break;
+        }
+    }
 
     private Task<TResponse> RequestAsync<TResponse>(string api, JsonTypeInfo<TResponse> responseType, CancellationToken cancellationToken) =>
         SendApiRequestAsync(api, ReadOnlyMemory<byte>.Empty, responseType, cancellationToken);

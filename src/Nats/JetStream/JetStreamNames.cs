@@ -7,6 +7,14 @@ internal static class JetStreamNames
 
     public static void ValidateConsumer(string name, string parameterName = "consumer") => Validate(name, "consumer", parameterName);
 
+    /// <summary>Key-Value and Object Store bucket names: letters, digits, '-' and '_' (they become part of stream names and subjects).</summary>
+    public static void ValidateBucket(string bucket, string kind)
+    {
+        ArgumentNullException.ThrowIfNull(bucket);
+        if (bucket.Length == 0 || !bucket.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw new ArgumentException($"The {kind} bucket name '{bucket}' is invalid; use letters, digits, '-' and '_'.", nameof(bucket));
+    }
+
     private static void Validate(string name, string kind, string parameterName)
     {
         ArgumentNullException.ThrowIfNull(name, parameterName);

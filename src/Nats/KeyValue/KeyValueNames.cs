@@ -1,3 +1,5 @@
+using HarmonyLite.Nats.JetStream;
+
 namespace HarmonyLite.Nats.KeyValue;
 
 /// <summary>The Key-Value layout shared with the official clients, and name checks.</summary>
@@ -13,12 +15,7 @@ internal static class KeyValueNames
 
     public static string SubjectPrefix(string bucket) => $"$KV.{bucket}.";
 
-    public static void ValidateBucket(string bucket)
-    {
-        ArgumentNullException.ThrowIfNull(bucket);
-        if (bucket.Length == 0 || !bucket.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            throw new ArgumentException($"The Key-Value bucket name '{bucket}' is invalid; use letters, digits, '-' and '_'.", nameof(bucket));
-    }
+    public static void ValidateBucket(string bucket) => JetStreamNames.ValidateBucket(bucket, "Key-Value");
 
     /// <summary>Keys: letters, digits and - / _ = . with no empty '.'-separated token.</summary>
     public static void ValidateKey(string key) => Validate(key, allowWildcards: false, "key");

@@ -1,4 +1,5 @@
 using System.Text;
+using HarmonyLite.Nats.JetStream;
 
 namespace HarmonyLite.Nats.ObjectStore;
 
@@ -32,12 +33,7 @@ internal static class ObjectStoreNames
         return Convert.TryFromBase64String(text, buffer, out var written) ? buffer[..written] : null;
     }
 
-    public static void ValidateBucket(string bucket)
-    {
-        ArgumentNullException.ThrowIfNull(bucket);
-        if (bucket.Length == 0 || !bucket.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
-            throw new ArgumentException($"The Object Store bucket name '{bucket}' is invalid; use letters, digits, '-' and '_'.", nameof(bucket));
-    }
+    public static void ValidateBucket(string bucket) => JetStreamNames.ValidateBucket(bucket, "Object Store");
 
     public static void ValidateName(string name, string parameterName = "name")
     {

@@ -112,6 +112,29 @@ public sealed class ConsumerTests : IClassFixture<NatsServerFixture>
     }
 
     [Fact]
+    public async Task In_progress_keeps_a_slow_message_from_being_redelivered()
+    {
+        var (nats, js, stream, subject) = await StreamAsync("WPI");
+        await using var _ = nats;
+        await js.PublishAsync($"{subject}.x", "slow"u8.ToArray());
+        var consumer = await js.CreateOrUpdateConsumerAsync(stream, new ConsumerConfig("wpi") { AckWait = TimeSpan.FromSeconds(1) });
+        using var cts = new CancellationTokenSource(TestTimeout);
+
+        var msg = await FetchOneAsync(consumer, cts.Token);
+        // Work for three ack waits, reporting progress every 300 ms.
+        using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(300));
+        for (var i = 0; i < 10; i++)
+        {
+            await ticks.WaitForNextTickAsync(cts.Token);
+            await msg.InProgressAsync(cts.Token);
+        }
+        await msg.DoubleAckAsync(cts.Token);
+        var info = await consumer.RefreshInfoAsync(cts.Token);
+        Assert.Equal(0, info.NumRedelivered);
+        Assert.Equal(1UL, info.AckFloor.StreamSequence);
+    }
+
+    [Fact]
     public async Task Durable_consumer_resumes_after_the_client_goes_away()
     {
         var (nats, js, stream, subject) = await StreamAsync("RESUME", StorageType.File);

@@ -120,6 +120,27 @@ public sealed class StreamManagementTests : IClassFixture<NatsServerFixture>
     }
 
     [Fact]
+    public async Task A_server_without_jetstream_is_reported_as_such()
+    {
+        await using var plain = await NatsServerProcess.StartAsync(new NatsServerOptions { JetStream = false });
+        await using var nats = await Connect.ToAsync(plain.Url);
+        var js = new JetStreamContext(nats);
+        var ex = await Assert.ThrowsAsync<JetStreamNotEnabledException>(() => js.GetAccountInfoAsync());
+        Assert.Contains("Enable JetStream", ex.Message);
+    }
+
+    [Fact]
+    public void Api_prefix_follows_the_domain_or_an_explicit_prefix()
+    {
+        var connection = new NatsConnection(Connect.Options(_server.Url));
+        Assert.Equal("$JS.API", new JetStreamContext(connection).ApiPrefix);
+        Assert.Equal("$JS.hub.API", new JetStreamContext(connection, new JetStreamOptions { Domain = "hub" }).ApiPrefix);
+        Assert.Equal("JS.acct.API", new JetStreamContext(connection, new JetStreamOptions { Domain = "hub", ApiPrefix = "JS.acct.API." }).ApiPrefix);
+        Assert.Equal(connection.Options.RequestTimeout, new JetStreamContext(connection).RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), new JetStreamContext(connection, new JetStreamOptions { RequestTimeout = TimeSpan.FromSeconds(1) }).RequestTimeout);
+    }
+
+    [Fact]
     public async Task Bad_names_are_refused_before_anything_is_sent()
     {
         await using var nats = await Connect.ToAsync(_server.Url);

@@ -209,6 +209,34 @@ public sealed class KeyValueTests : IClassFixture<NatsServerFixture>
     }
 
     [Fact]
+    public async Task Watch_with_history_skipping_deletes_and_values()
+    {
+        var (nats, kv) = await BucketAsync(c => c with { History = 5 });
+        await using var _ = nats;
+        await kv.PutAsync("a", Bytes("1"));
+        await kv.PutAsync("a", Bytes("2"));
+        await kv.DeleteAsync("a");
+        await kv.PutAsync("b", Bytes("3"));
+
+        using var cts = new CancellationTokenSource(TestTimeout);
+        var initial = new List<KeyValueEntry>();
+        var done = false;
+        await foreach (var entry in kv.WatchAsync(options: new KeyValueWatchOptions { IncludeHistory = true, IgnoreDeletes = true, MetaOnly = true, OnInitialValuesDone = () => done = true }, cancellationToken: cts.Token))
+        {
+            initial.Add(entry);
+            if (entry.Delta == 0) break;
+        }
+        Assert.Equal(["a", "a", "b"], initial.Select(e => e.Key));
+        Assert.All(initial, e => Assert.True(e.Value.IsEmpty, "meta-only entries carry no value"));
+        Assert.Equal([1UL, 2UL, 4UL], initial.Select(e => e.Revision));
+        Assert.False(done, "the callback runs when the next entry is asked for, after the last initial one was handled");
+        await Assert.ThrowsAsync<ArgumentException>(async () =>
+        {
+            await foreach (var entry in kv.WatchAsync(options: new KeyValueWatchOptions { IncludeHistory = true, UpdatesOnly = true }, cancellationToken: cts.Token)) { }
+        });
+    }
+
+    [Fact]
     public async Task Invalid_keys_and_buckets_are_refused()
     {
         var (nats, kv) = await BucketAsync();

@@ -113,11 +113,9 @@ public sealed class JetStreamConsumer
         {
             var item = await feed.ReadAsync(cancellationToken).ConfigureAwait(false);
             if (item.Message is { } message)
-            {
                 yield return message;
-                continue;
-            }
-            await RecoverAsync(feed, item.Interruption, cancellationToken).ConfigureAwait(false);
+            else if (item.Interruption is { } interruption)
+                await RecoverAsync(feed, interruption, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -163,7 +161,7 @@ public sealed class JetStreamConsumer
         }
     }
 
-    internal static async ValueTask<NatsMsg?> ReadWithTimeoutAsync(NatsSubscription subscription, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async ValueTask<NatsMsg?> ReadWithTimeoutAsync(NatsSubscription subscription, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (subscription.Messages.TryRead(out var ready)) return ready;
         if (timeout <= TimeSpan.Zero) return null;

@@ -42,9 +42,19 @@ internal sealed class OrderedConsumer : IAsyncDisposable
     }
 
     /// <summary>Yields every message in stream order, each once, until cancelled.</summary>
-    public async IAsyncEnumerable<JetStreamMsg> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<JetStreamMsg> ReadAllAsync(CancellationToken cancellationToken) => ReadAsync(untilCaughtUp: false, cancellationToken);
+
+    /// <summary>
+    /// Yields what the filter holds now (per the deliver policy) and ends once caught up; live updates are
+    /// not waited for. Messages that vanish meanwhile (expired, purged) do not keep it waiting: when the
+    /// server goes idle the consumer's pending count decides.
+    /// </summary>
+    public IAsyncEnumerable<JetStreamMsg> ReadCurrentAsync(CancellationToken cancellationToken) => ReadAsync(untilCaughtUp: true, cancellationToken);
+
+    private async IAsyncEnumerable<JetStreamMsg> ReadAsync(bool untilCaughtUp, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         if (_feed is null) throw new InvalidOperationException("Call StartAsync before reading an ordered consumer.");
+        if (untilCaughtUp && InitialPending == 0) yield break;
         while (true)
         {
             var item = await _feed.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -60,21 +70,33 @@ internal sealed class OrderedConsumer : IAsyncDisposable
                 _consumerSequence = metadata.ConsumerSequence;
                 _nextStreamSequence = metadata.StreamSequence + 1;
                 yield return message;
-                continue;
+                if (untilCaughtUp && metadata.NumPending == 0) yield break;
             }
-            _js.Logger.LogDebug("Ordered consumer on {Stream} {Filter}: {Reason}; recreating.", _options.Stream, _options.FilterSubject, item.Interruption);
-            await ResetAsync(cancellationToken).ConfigureAwait(false);
+            else if (item.Interruption is { } interruption)
+            {
+                _js.Logger.LogDebug("Ordered consumer on {Stream} {Filter}: {Reason}; recreating.", _options.Stream, _options.FilterSubject, interruption);
+                await ResetAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else if (untilCaughtUp && await IsCaughtUpAsync(cancellationToken).ConfigureAwait(false))
+            {
+                yield break;
+            }
         }
     }
 
-    /// <summary>Yields what the filter holds now (per the deliver policy) and ends once caught up; live updates are not waited for.</summary>
-    public async IAsyncEnumerable<JetStreamMsg> ReadCurrentAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Asked when the server is idle: true when nothing matching is left to deliver.</summary>
+    private async Task<bool> IsCaughtUpAsync(CancellationToken cancellationToken)
     {
-        if (InitialPending == 0) yield break;
-        await foreach (var message in ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        if (_consumerName is null) return false;
+        try
         {
-            yield return message;
-            if (message.Metadata.NumPending == 0) yield break;
+            var info = await _js.GetConsumerInfoAsync(_options.Stream, _consumerName, cancellationToken).ConfigureAwait(false);
+            return info.NumPending == 0;
+        }
+        catch (NatsException ex)
+        {
+            _js.Logger.LogDebug("Ordered consumer on {Stream}: pending check failed ({Error}).", _options.Stream, ex.Message);
+            return false;
         }
     }
 

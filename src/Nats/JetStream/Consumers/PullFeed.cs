@@ -64,7 +64,7 @@ internal sealed class PullFeed : IAsyncDisposable
     }
 
     /// <summary>
-    /// The next message, or an interruption. Throws <see cref="JetStreamConsumeException"/> for statuses no
+    /// The next message, an interruption, or an idle heartbeat. Throws <see cref="JetStreamConsumeException"/> for statuses no
     /// pull can fix, <see cref="NatsConnectionException"/> when the connection closed for good.
     /// </summary>
     public async ValueTask<PullFeedItem> ReadAsync(CancellationToken cancellationToken)
@@ -92,7 +92,9 @@ internal sealed class PullFeed : IAsyncDisposable
             _lastActivity = Environment.TickCount64;
             if (msg.StatusCode is int status)
             {
-                var interruption = await HandleStatusAsync(msg, status, cancellationToken).ConfigureAwait(false);
+                var kind = PullStatus.Classify(status, msg.Headers?.StatusDescription);
+                if (kind == PullStatusKind.Heartbeat) return PullFeedItem.Idle;
+                var interruption = await HandleStatusAsync(msg, kind, cancellationToken).ConfigureAwait(false);
                 if (interruption is { } i) return PullFeedItem.Interrupted(i);
                 continue;
             }
@@ -129,14 +131,12 @@ internal sealed class PullFeed : IAsyncDisposable
         }
     }
 
-    private async ValueTask<PullInterruption?> HandleStatusAsync(NatsMsg msg, int status, CancellationToken cancellationToken)
+    private async ValueTask<PullInterruption?> HandleStatusAsync(NatsMsg msg, PullStatusKind kind, CancellationToken cancellationToken)
     {
+        var status = msg.StatusCode;
         var description = msg.Headers?.StatusDescription;
-        var kind = PullStatus.Classify(status, description);
         switch (kind)
         {
-            case PullStatusKind.Heartbeat:
-                return null;
             case PullStatusKind.FlowControl:
                 if (msg.ReplyTo is not null) await msg.ReplyAsync(ReadOnlyMemory<byte>.Empty, ct: cancellationToken).ConfigureAwait(false);
                 return null;
@@ -161,7 +161,7 @@ internal sealed class PullFeed : IAsyncDisposable
             case PullStatusKind.NoResponders:
                 return PullInterruption.NoResponders;
             default:
-                throw new JetStreamConsumeException(_stream, _consumer, status, description,
+                throw new JetStreamConsumeException(_stream, _consumer, status ?? 0, description,
                     $"Pulling from consumer '{_consumer}' on stream '{_stream}' failed: the server answered {status} {description}. Check the consumer's limits (max_batch, max_expires, max_bytes) and that it is a pull consumer.");
         }
     }
