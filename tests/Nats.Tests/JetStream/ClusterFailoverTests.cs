@@ -77,14 +77,20 @@ public sealed class ClusterFailoverTests : IClassFixture<NatsClusterFixture>
             Assert.Equal(count, acked);
             Assert.NotEqual(connectedPort, new Uri(nats.ConnectedUrl!).Port);
 
-            var info = await js.GetStreamInfoAsync(stream);
-            Assert.Equal((ulong)count, info.State.Messages);
-
-            var consumer = await js.CreateOrUpdateConsumerAsync(stream, new ConsumerConfig { AckPolicy = AckPolicy.None, InactiveThreshold = TimeSpan.FromMinutes(1) });
+            // The cluster may still be electing leaders after the loss; API calls are retried until it settles.
+            await Eventually.WaitUntilAsync(async () => (await js.GetStreamInfoAsync(stream)).State.Messages == (ulong)count,
+                "the stream holds every acked message once", TimeSpan.FromSeconds(60),
+                describe: async () => $"{(await js.GetStreamInfoAsync(stream)).State.Messages} messages");
+            JetStreamConsumer? consumer = null;
+            await Eventually.WaitUntilAsync(async () =>
+            {
+                consumer = await js.CreateOrUpdateConsumerAsync(stream, new ConsumerConfig { AckPolicy = AckPolicy.None, InactiveThreshold = TimeSpan.FromMinutes(1) });
+                return true;
+            }, "a consumer is created", TimeSpan.FromSeconds(60));
             var payloads = new List<int>();
             while (payloads.Count < count)
             {
-                var batch = await consumer.FetchAsync(new FetchOptions { MaxMessages = 500, Expires = TimeSpan.FromSeconds(2) }, cts.Token).ToListAsync(cts.Token);
+                var batch = await consumer!.FetchAsync(new FetchOptions { MaxMessages = 500, Expires = TimeSpan.FromSeconds(2) }, cts.Token).ToListAsync(cts.Token);
                 Assert.NotEmpty(batch);
                 payloads.AddRange(batch.Select(m => int.Parse(Encoding.ASCII.GetString(m.Data.Span))));
             }

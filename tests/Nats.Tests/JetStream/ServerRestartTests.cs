@@ -63,11 +63,13 @@ public sealed class ServerRestartTests
 
         using var cts = new CancellationTokenSource(TestTimeout);
         var revisions = new ConcurrentQueue<ulong>();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var watching = Task.Run(async () =>
         {
-            await foreach (var entry in kv.WatchAsync(cancellationToken: cts.Token))
+            await foreach (var entry in kv.WatchAsync(options: new KeyValueWatchOptions { OnInitialValuesDone = () => started.TrySetResult() }, cancellationToken: cts.Token))
                 revisions.Enqueue(entry.Revision);
         });
+        await started.Task.WaitAsync(cts.Token);
 
         for (var i = 0; i < 10; i++) await kv.PutAsync("k" + i % 3, Encoding.ASCII.GetBytes(i.ToString()));
         await Eventually.WaitUntilAsync(() => revisions.Count == 10, "the watch sees the first 10 updates", describe: () => $"{revisions.Count} seen");
