@@ -11,6 +11,6 @@ internal interface IServerConnectionOwner
     /// <summary>A -ERR that does not end the connection, e.g. a permissions violation.</summary>
     void OnServerError(ServerConnection source, string message);
 
-    /// <summary>The connection is dead (read/write error, EOF, stale, protocol error). Called at most once, never after CloseAsync.</summary>
+    /// <summary>The connection is dead (read/write error, EOF, stale, protocol error). Called at most once, only after Attach, never after CloseAsync.</summary>
     void OnFailed(ServerConnection source, Exception error);
 }

@@ -23,8 +23,7 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
     private readonly ILogger _logger;
     private readonly ServerPool _pool;
     private readonly Nuid _nuid = new();
-    private readonly Authenticator _authenticator;
-    private readonly TlsUpgrade _tls;
+    private readonly ConnectionSetup _setup;
     private readonly ConcurrentDictionary<long, ISubscriptionTarget> _subscriptions = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly ConnectionEventQueue _events;
@@ -46,12 +45,13 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
         Options = options;
         _logger = (options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<NatsConnection>();
         _pool = new ServerPool(options.Urls, options.RandomizeServers);
-        _authenticator = new Authenticator(options);
-        _tls = new TlsUpgrade(options);
+        _setup = new ConnectionSetup(options, new Authenticator(options), new TlsUpgrade(options), _logger, ClientVersion);
         _events = new ConnectionEventQueue(args => StateChanged?.Invoke(this, args), _logger);
     }
 
     public NatsOptions Options { get; }
+
+    internal ILogger Logger => _logger;
 
     public NatsConnectionState State
     {
@@ -144,19 +144,25 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
             }
             ServerAddress? last;
             lock (_gate) last = _lastServer;
+            NatsAuthorizationException? refused = null;
+            var attempts = 0;
+            var authRefusals = 0;
             foreach (var address in _pool.RoundOrder(last))
             {
+                attempts++;
                 ct.ThrowIfCancellationRequested();
                 try
                 {
-                    var server = await ServerConnection.OpenAsync(address, _pool.FirstWithCredentials(), Options, _authenticator, _tls, this, _logger, ClientVersion, ct).ConfigureAwait(false);
+                    var server = await ServerConnection.OpenAsync(address, _pool.FirstWithCredentials(), _setup, this, ct).ConfigureAwait(false);
                     _logger.LogInformation("Connected to NATS server {Server} ({ServerName}, version {Version})", address, server.Info.ServerName, server.Info.Version);
                     return server;
                 }
-                catch (NatsAuthorizationException ex) when (initial)
+                catch (NatsAuthorizationException ex)
                 {
                     _logger.LogError("NATS server {Server} refused the credentials: {Error}", address, ex.ServerError);
-                    throw;
+                    if (initial) throw;
+                    lastError = refused = ex;
+                    authRefusals++;
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -169,6 +175,8 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
                     _logger.Log(initial ? LogLevel.Debug : LogLevel.Information, "Connecting to NATS server {Server} failed: {Error}", address, ex.Message);
                 }
             }
+            // Every server refused the credentials: retrying the same ones cannot succeed.
+            if (refused is not null && authRefusals == attempts) throw refused;
         }
         throw new NatsConnectionException(
             $"Could not connect to any NATS server ({string.Join(", ", tried)}) after {rounds} round(s) of attempts: {lastError?.Message ?? "no server to try"}",
@@ -182,22 +190,26 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
         IReadOnlyList<ServerAddress> discovered;
         lock (_gate)
         {
-            if (_state is NatsConnectionState.Closed)
+            if (_state is NatsConnectionState.Closed or NatsConnectionState.Draining)
             {
                 _ = server.AbortAsync();
                 throw new ObjectDisposedException(nameof(NatsConnection), "The NATS connection was closed while it was connecting.");
             }
+            var diedEarly = server.Attach();
             _info = server.Info;
             discovered = _pool.AddDiscovered(server.Info.ConnectUrls, server.Address.IsTls);
-            foreach (var target in _subscriptions.Values.OrderBy(t => t.Sid))
+            if (diedEarly is null)
             {
-                server.EnqueueSubscribe(target.Sid, target.Subject, target.QueueGroup);
-                if (target.MaxMessages is long max) server.EnqueueUnsubscribe(target.Sid, Math.Max(1, max - target.Received));
-            }
-            if (_reconnectBuffer.WrittenCount > 0)
-            {
-                server.EnqueueRaw(_reconnectBuffer.WrittenSpan);
-                _reconnectBuffer = new ArrayBufferWriter<byte>();
+                foreach (var target in _subscriptions.Values.OrderBy(t => t.Sid))
+                {
+                    server.EnqueueSubscribe(target.Sid, target.Subject, target.QueueGroup);
+                    if (target.MaxMessages is long max) server.EnqueueUnsubscribe(target.Sid, Math.Max(1, max - target.Received));
+                }
+                if (_reconnectBuffer.WrittenCount > 0)
+                {
+                    server.EnqueueRaw(_reconnectBuffer.WrittenSpan);
+                    _reconnectBuffer = new ArrayBufferWriter<byte>();
+                }
             }
             _server = server;
             _lastServer = server.Address;
@@ -205,6 +217,8 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
             signal = _connectedSignal;
             _connectedSignal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _events.Post(new(reconnected ? NatsConnectionEvent.Reconnected : NatsConnectionEvent.Connected, NatsConnectionState.Connected, server.Address.ToString(), null));
+            // Lost between the handshake and now: handled like any later loss (the buffered publishes stay buffered).
+            if (diedEarly is not null) HandleLostLocked(server, diedEarly);
         }
         signal.TrySetResult();
         ReportDiscovered(discovered);
@@ -235,6 +249,8 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
         {
             if (_info is { MaxPayload: > 0 } info && size > info.MaxPayload)
                 throw new NatsPayloadTooLargeException(subject, size, info.MaxPayload);
+            if (headers is not null && _info is { Headers: false })
+                throw new NatsException($"The NATS server {_server?.Address.ToString() ?? ""} does not support message headers (it is older than 2.2 or has them disabled); the message for '{subject}' was not sent.");
             switch (_state)
             {
                 case NatsConnectionState.Connected or NatsConnectionState.Draining when _server is not null:
@@ -375,18 +391,24 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
             targets = _subscriptions.Values.Where(t => t != _requests).ToList();
             foreach (var target in targets) server?.EnqueueUnsubscribe(target.Sid, null);
         }
-        if (server is not null)
+        try
         {
             // The PONG comes after every message the server sent before it processed the UNSUBs.
-            try { await server.PingAsync().WaitAsync(ct).ConfigureAwait(false); }
-            catch (NatsConnectionException ex) { _logger.LogDebug(ex, "The connection was lost while draining"); }
+            if (server is not null) await server.PingAsync().WaitAsync(ct).ConfigureAwait(false);
         }
-        foreach (var target in targets)
+        catch (NatsConnectionException ex)
         {
-            _subscriptions.TryRemove(target.Sid, out _);
-            target.Complete(null);
+            _logger.LogDebug(ex, "The connection was lost while draining");
         }
-        await CloseAsync(null).ConfigureAwait(false);
+        finally
+        {
+            foreach (var target in targets)
+            {
+                _subscriptions.TryRemove(target.Sid, out _);
+                target.Complete(null);
+            }
+            await CloseAsync(null).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Closes the connection: subscriptions complete, pending requests fail, queued output gets a short chance to go out.</summary>
@@ -403,7 +425,7 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
             server = _server;
             _server = null;
             reconnect = _reconnectTask;
-            _connectedSignal.TrySetException(new NatsConnectionException("The NATS connection was closed.", error));
+            _connectedSignal.TrySetResult(); // waiters wake up and find the connection closed
             _events.Post(new(NatsConnectionEvent.Closed, NatsConnectionState.Closed, server?.Address.ToString(), error));
         }
         _lifetime.Cancel();
@@ -456,21 +478,24 @@ public sealed class NatsConnection : IAsyncDisposable, IServerConnectionOwner
 
     void IServerConnectionOwner.OnFailed(ServerConnection source, Exception error)
     {
-        lock (_gate)
+        lock (_gate) HandleLostLocked(source, error);
+    }
+
+    /// <summary>The current server connection died: start reconnecting (or close when reconnecting is off). Called under the gate.</summary>
+    private void HandleLostLocked(ServerConnection source, Exception error)
+    {
+        if (source != _server) return;
+        _server = null;
+        if (_state == NatsConnectionState.Draining)
         {
-            if (source != _server) return;
-            _server = null;
-            if (_state != NatsConnectionState.Connected && _state != NatsConnectionState.Draining) return;
-            if (_state == NatsConnectionState.Draining)
-            {
-                _ = source.AbortAsync();
-                return;
-            }
-            _state = NatsConnectionState.Reconnecting;
-            _logger.LogWarning("Lost the connection to NATS server {Server}: {Error}", source.Address, error.Message);
-            _events.Post(new(NatsConnectionEvent.Disconnected, NatsConnectionState.Reconnecting, source.Address.ToString(), error));
-            _reconnectTask = Task.Run(() => ReconnectAsync(source, error));
+            _ = source.AbortAsync();
+            return;
         }
+        if (_state != NatsConnectionState.Connected) return;
+        _state = NatsConnectionState.Reconnecting;
+        _logger.LogWarning("Lost the connection to NATS server {Server}: {Error}", source.Address, error.Message);
+        _events.Post(new(NatsConnectionEvent.Disconnected, NatsConnectionState.Reconnecting, source.Address.ToString(), error));
+        _reconnectTask = Task.Run(() => ReconnectAsync(source, error));
     }
 
     private async Task ReconnectAsync(ServerConnection lost, Exception cause)

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
 using HarmonyLite.Nats.Protocol;
-using HarmonyLite.Nats.Security;
 using Microsoft.Extensions.Logging;
 
 namespace HarmonyLite.Nats.Connection;
@@ -35,6 +34,8 @@ internal sealed class ServerConnection : IProtocolHandler
     private int _pingsOutstanding;
     private bool _handshakeDone;
     private int _dead; // 1 once failed or closed: the owner hears of a failure at most once
+    private bool _attached;
+    private Exception? _failure;
     private Task _readLoop = Task.CompletedTask;
     private Task _writeLoop = Task.CompletedTask;
     private Task _pingLoop = Task.CompletedTask;
@@ -59,10 +60,9 @@ internal sealed class ServerConnection : IProtocolHandler
     /// Connects to <paramref name="address"/>: TCP, the server's INFO, TLS if wanted, CONNECT and a PING
     /// whose PONG proves the server accepted the credentials. Then the loops run.
     /// </summary>
-    public static async Task<ServerConnection> OpenAsync(
-        ServerAddress address, ServerAddress? fallbackCredentials, NatsOptions options, Authenticator authenticator, TlsUpgrade tls,
-        IServerConnectionOwner owner, ILogger logger, string clientVersion, CancellationToken ct)
+    public static async Task<ServerConnection> OpenAsync(ServerAddress address, ServerAddress? fallbackCredentials, ConnectionSetup setup, IServerConnectionOwner owner, CancellationToken ct)
     {
+        var options = setup.Options;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(options.ConnectTimeout);
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
@@ -82,20 +82,20 @@ internal sealed class ServerConnection : IProtocolHandler
         try
         {
             var (info, leftover) = await ReadInfoAsync(stream, address, timeout.Token).ConfigureAwait(false);
-            var useTls = address.IsTls || tls.IsConfigured || info.TlsRequired;
+            var useTls = address.IsTls || setup.Tls.IsConfigured || info.TlsRequired;
             if (useTls)
             {
                 if (leftover.Length > 0)
                     throw new NatsProtocolException($"The server {address} sent data after INFO before the TLS handshake.");
-                stream = await tls.UpgradeAsync(stream, address, timeout.Token).ConfigureAwait(false);
+                stream = await setup.Tls.UpgradeAsync(stream, address, timeout.Token).ConfigureAwait(false);
             }
             else if (address.IsTls)
             {
                 throw new NatsConnectionException($"The URL {address} asks for TLS but TLS is not available on that server.");
             }
 
-            connection = new ServerConnection(address, stream, info, owner, options, logger);
-            var connect = authenticator.CreateConnect(address, fallbackCredentials, info, useTls, clientVersion);
+            connection = new ServerConnection(address, stream, info, owner, options, setup.Logger);
+            var connect = setup.Authenticator.CreateConnect(address, fallbackCredentials, info, useTls, setup.ClientVersion);
             var hello = new ArrayBufferWriter<byte>();
             ProtocolWriter.WriteConnect(hello, connect.ToJson());
             ProtocolWriter.WritePing(hello);
@@ -163,8 +163,9 @@ internal sealed class ServerConnection : IProtocolHandler
         TaskCompletionSource? wait = null;
         lock (_sync)
         {
+            if (_dead != 0) return default; // lost like anything in flight; the owner is about to hear of it
             ProtocolWriter.WritePublish(_pending, subject, replyTo, headers, headerLength, data);
-            if (_pending.WrittenCount > HighWaterMark && _dead == 0)
+            if (_pending.WrittenCount > HighWaterMark)
                 wait = _drained ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         }
         SignalWriter();
@@ -367,8 +368,31 @@ internal sealed class ServerConnection : IProtocolHandler
         if (Interlocked.Exchange(ref _dead, 1) != 0) return;
         _logger.LogDebug(error, "Connection to {Server} failed", Address);
         Shutdown(error);
-        if (!_handshake.Task.IsCompleted) _handshake.TrySetException(error);
-        else _owner.OnFailed(this, error);
+        if (!_handshake.Task.IsCompleted)
+        {
+            _handshake.TrySetException(error);
+            return;
+        }
+        bool attached;
+        lock (_sync)
+        {
+            _failure = error;
+            attached = _attached;
+        }
+        if (attached) _owner.OnFailed(this, error);
+    }
+
+    /// <summary>
+    /// The owner made this its current connection: from now on failures are reported to it. Returns the
+    /// error if the connection already died between the handshake and this call (the owner was not told).
+    /// </summary>
+    public Exception? Attach()
+    {
+        lock (_sync)
+        {
+            _attached = true;
+            return _failure;
+        }
     }
 
     private void Shutdown(Exception error)

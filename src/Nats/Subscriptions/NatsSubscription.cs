@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using HarmonyLite.Nats.Subscriptions;
 
 namespace HarmonyLite.Nats;
@@ -75,7 +76,8 @@ public sealed class NatsSubscription : IAsyncDisposable, ISubscriptionTarget
     bool ISubscriptionTarget.Deliver(NatsMsg message)
     {
         var received = Interlocked.Increment(ref _received);
-        if (!_channel.Writer.TryWrite(message)) Interlocked.Increment(ref _dropped);
+        if (!_channel.Writer.TryWrite(message) && Interlocked.Increment(ref _dropped) == 1)
+            _connection.Logger.LogWarning("Slow consumer on subject {Subject}: its buffer of {Capacity} messages is full, so new messages are dropped (see NatsSubscription.DroppedMessages; raise NatsOptions.SubscriptionCapacity or read faster)", Subject, _connection.Options.SubscriptionCapacity);
         var max = Interlocked.Read(ref _maxMessages);
         return max != 0 && received >= max;
     }

@@ -138,4 +138,27 @@ public sealed class MisbehavingServerTests
         await Eventually.WaitUntilAsync(() => events.Count(NatsConnectionEvent.Reconnected) == 1, "a reconnect after the half message", describe: () => events.ToString());
         Assert.False(sub.Messages.TryRead(out _));
     }
+
+    [Fact]
+    public async Task Credentials_refused_on_reconnect_close_the_connection_instead_of_retrying_forever()
+    {
+        await using var peer = new FakeServerPeer(async (index, client, ct) =>
+        {
+            if (index == 0)
+            {
+                await client.HandshakeAsync(ct);
+                return; // drop the client: it reconnects
+            }
+            await client.SendAsync(FakeServerPeer.Info, ct);
+            await client.ExpectLineAsync("CONNECT ", ct);
+            await client.SendAsync("-ERR 'Authorization Violation'\r\n", ct);
+        });
+        await using var nats = new NatsConnection(Options(peer.Url) with { MaxReconnectAttempts = -1 });
+        var events = new EventLog(nats);
+        await nats.ConnectAsync();
+
+        await Eventually.WaitUntilAsync(() => events.Count(NatsConnectionEvent.Closed) == 1, "the client gives up on refused credentials", describe: () => events.ToString());
+        Assert.IsType<NatsAuthorizationException>(events.All.Last().Error);
+        Assert.Equal(2, peer.Accepted);
+    }
 }
