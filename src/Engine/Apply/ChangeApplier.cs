@@ -92,15 +92,8 @@ public sealed class ChangeApplier : IAsyncDisposable
     }
 
     /// <summary>Every stored stream position: stream name to the last applied (or skipped) sequence.</summary>
-    public async Task<IReadOnlyDictionary<string, ulong>> GetPositionsAsync(CancellationToken cancellationToken)
-    {
-        await using var command = _connection.CreateCommand($"SELECT stream, sequence FROM {Positions} ORDER BY stream");
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var positions = new Dictionary<string, ulong>(StringComparer.Ordinal);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            positions[reader.GetString(0)] = (ulong)reader.GetInt64(1);
-        return positions;
-    }
+    public Task<IReadOnlyDictionary<string, ulong>> GetPositionsAsync(CancellationToken cancellationToken) =>
+        StreamPositionTable.ReadAllAsync(_connection, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
