@@ -11,6 +11,12 @@ public static class CaptureArtifactNames
     /// <summary>Key/value settings of the installation: the node id the triggers were built for, the capture id.</summary>
     public const string Meta = Prefix + "meta";
 
+    /// <summary>The <see cref="Meta"/> key holding the node id the triggers were built for.</summary>
+    public const string MetaNodeIdKey = "node_id";
+
+    /// <summary>The <see cref="Meta"/> key holding this installation's random id, part of every batch id it publishes.</summary>
+    public const string MetaCaptureIdKey = "capture_id";
+
     /// <summary>One row: the last change sequence number handed out by a trigger and the last one published.</summary>
     public const string Sequence = Prefix + "sequence";
 

@@ -46,10 +46,10 @@ public sealed class CaptureInstaller : IAsyncDisposable
         await using (var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false))
         {
             await CaptureSchema.EnsureCoreTablesAsync(_connection, cancellationToken).ConfigureAwait(false);
-            await _connection.ExecuteAsync($"INSERT OR IGNORE INTO {Q(CaptureArtifactNames.Meta)}(key, value) VALUES ('capture_id', @id)",
-                cancellationToken, ("@id", Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant())).ConfigureAwait(false);
-            await _connection.ExecuteAsync($"INSERT OR REPLACE INTO {Q(CaptureArtifactNames.Meta)}(key, value) VALUES ('node_id', @node)",
-                cancellationToken, ("@node", NodeId)).ConfigureAwait(false);
+            await _connection.ExecuteAsync($"INSERT OR IGNORE INTO {Q(CaptureArtifactNames.Meta)}(key, value) VALUES (@key, @id)",
+                cancellationToken, ("@key", CaptureArtifactNames.MetaCaptureIdKey), ("@id", Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant())).ConfigureAwait(false);
+            await _connection.ExecuteAsync($"INSERT OR REPLACE INTO {Q(CaptureArtifactNames.Meta)}(key, value) VALUES (@key, @node)",
+                cancellationToken, ("@key", CaptureArtifactNames.MetaNodeIdKey), ("@node", NodeId)).ConfigureAwait(false);
 
             var state = new InstallState(
                 await WatchedTableCatalog.ReadAllAsync(_connection, cancellationToken).ConfigureAwait(false),

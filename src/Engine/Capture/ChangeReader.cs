@@ -71,10 +71,10 @@ public sealed class ChangeReader : IAsyncDisposable
         {
             (last, published) = await ReadCountersAsync(cancellationToken).ConfigureAwait(false);
             if (last == published) return null;
-            var installedNode = await _connection.ScalarAsync($"SELECT value FROM {Q(CaptureArtifactNames.Meta)} WHERE key = 'node_id'", cancellationToken).ConfigureAwait(false);
+            var installedNode = await _connection.ScalarAsync($"SELECT value FROM {Q(CaptureArtifactNames.Meta)} WHERE key = @key", cancellationToken, ("@key", CaptureArtifactNames.MetaNodeIdKey)).ConfigureAwait(false);
             if (installedNode is not long node || node != NodeId)
                 throw new InvalidOperationException($"Change capture in '{_databasePath}' was installed for node {installedNode ?? "(none)"}, but this reader publishes as node {NodeId}. Install capture with node id {NodeId} first, so the triggers stamp it on new changes.");
-            captureId = (string)(await _connection.ScalarAsync($"SELECT value FROM {Q(CaptureArtifactNames.Meta)} WHERE key = 'capture_id'", cancellationToken).ConfigureAwait(false)
+            captureId = (string)(await _connection.ScalarAsync($"SELECT value FROM {Q(CaptureArtifactNames.Meta)} WHERE key = @key", cancellationToken, ("@key", CaptureArtifactNames.MetaCaptureIdKey)).ConfigureAwait(false)
                 ?? throw new CaptureNotInstalledException(_databasePath));
             lastRecorded = (long?)await _connection.ScalarAsync($"SELECT max(seq) FROM {CommitPoints}", cancellationToken).ConfigureAwait(false);
 
