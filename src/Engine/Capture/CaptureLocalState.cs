@@ -33,5 +33,12 @@ internal static class CaptureLocalState
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>How many captured changes are not published yet (they exist only in this database); 0 without capture.</summary>
+    public static async Task<long> CountUnpublishedAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    {
+        if (!await CaptureSchema.IsInstalledAsync(connection, cancellationToken).ConfigureAwait(false)) return 0;
+        return await connection.ScalarAsync($"SELECT last_seq - published_seq FROM {Q(CaptureArtifactNames.Sequence)}", cancellationToken).ConfigureAwait(false) as long? ?? 0;
+    }
+
     private static string Q(string name) => SqliteIdentifier.Quote(name);
 }
