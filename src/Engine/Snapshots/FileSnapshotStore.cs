@@ -70,6 +70,19 @@ public sealed class FileSnapshotStore : ISnapshotStore
         await file.CopyToAsync(destination, 1 << 20, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Reads the stored file back: on a mounted share this is what proves the share kept every byte.</summary>
+    public async Task VerifyAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)
+    {
+        ValidateId(metadata.Id);
+        var data = DataPath(metadata.Id);
+        var meta = MetadataPath(metadata.Id);
+        if (!File.Exists(data) || !File.Exists(meta)) throw new SnapshotNotFoundException(metadata.Id, Description);
+        var stored = SnapshotJson.Parse(await File.ReadAllBytesAsync(meta, cancellationToken).ConfigureAwait(false), meta);
+        if (stored.Size != metadata.Size || !string.Equals(stored.Sha256, metadata.Sha256, StringComparison.OrdinalIgnoreCase))
+            throw new SnapshotIntegrityException($"Snapshot {metadata.Id} in the {Description} has metadata for other content ({stored.Size} bytes, SHA-256 {stored.Sha256}) than was saved ({metadata.Size} bytes, SHA-256 {metadata.Sha256}); another writer replaced it. Save again.");
+        (await SnapshotDigest.OfFileAsync(data, cancellationToken).ConfigureAwait(false)).Verify(metadata, $"in the {Description}");
+    }
+
     public Task DeleteAsync(string id, CancellationToken cancellationToken)
     {
         ValidateId(id);

@@ -16,5 +16,13 @@ public interface ISnapshotStore : IAsyncDisposable
     /// <exception cref="SnapshotNotFoundException">No snapshot with that id.</exception>
     Task DownloadAsync(string id, Stream destination, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Checks that the stored snapshot is complete and is the one <paramref name="metadata"/> describes (size and
+    /// SHA-256 as the store holds them). Throws <see cref="SnapshotIntegrityException"/> when not.
+    /// </summary>
+    /// <exception cref="SnapshotNotFoundException">No snapshot with that id.</exception>
+    Task VerifyAsync(SnapshotMetadata metadata, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the snapshot; a missing one is not an error.</summary>
     Task DeleteAsync(string id, CancellationToken cancellationToken);
 }

@@ -18,5 +18,10 @@ internal static class SnapshotJson
         return metadata;
     }
 
+    private static readonly SnapshotJsonContext Compact = new(new JsonSerializerOptions { WriteIndented = false });
+
     public static byte[] Serialize(SnapshotMetadata metadata) => JsonSerializer.SerializeToUtf8Bytes(metadata, SnapshotJsonContext.Default.SnapshotMetadata);
+
+    /// <summary>One line, for places that hold the metadata as a string value (an object store entry's metadata map).</summary>
+    public static string SerializeCompact(SnapshotMetadata metadata) => JsonSerializer.Serialize(metadata, Compact.SnapshotMetadata);
 }

@@ -1,0 +1,25 @@
+namespace HarmonyLite.Engine.Snapshots;
+
+/// <summary>A snapshot written to a temporary file next to its database; disposing deletes the file.</summary>
+public sealed class SnapshotFile : IAsyncDisposable
+{
+    internal SnapshotFile(string path, SnapshotMetadata metadata)
+    {
+        Path = path;
+        Metadata = metadata;
+    }
+
+    public string Path { get; }
+
+    public SnapshotMetadata Metadata { get; }
+
+    /// <summary>The snapshot's bytes, for uploading.</summary>
+    public Stream OpenRead() =>
+        new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    public ValueTask DisposeAsync()
+    {
+        TemporaryFiles.Delete(Path);
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,293 @@
+using System.Net;
+using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Configuration;
+using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Nats;
+using HarmonyLite.Nats.JetStream;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace HarmonyLite.Engine.Snapshots;
+
+/// <summary>
+/// Saving, listing and restoring the snapshots of one node's database in the configured store (<c>snapshot.store</c>:
+/// a NATS Object Store bucket or a directory). Saves and restores of one service run one at a time.
+/// </summary>
+public sealed class SnapshotService : IAsyncDisposable
+{
+    private readonly HarmonyConfig _config;
+    private readonly NatsConnection? _ownedConnection;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _clock;
+    private readonly SemaphoreSlim _exclusive = new(1, 1);
+
+    internal SnapshotService(HarmonyConfig config, ISnapshotStore store, NatsConnection? connection, bool ownsConnection, ILoggerFactory loggerFactory, TimeProvider? clock = null)
+    {
+        _config = config;
+        Store = store;
+        Connection = connection;
+        _ownedConnection = ownsConnection ? connection : null;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<SnapshotService>();
+        _clock = clock ?? TimeProvider.System;
+    }
+
+    /// <summary>Where snapshots are kept.</summary>
+    public ISnapshotStore Store { get; }
+
+    /// <summary>The NATS connection in use (shared or opened by this service); null for a file store opened without one.</summary>
+    public NatsConnection? Connection { get; }
+
+    public string DatabasePath => Path.GetFullPath(_config.DbPath);
+
+    /// <summary>Opens the configured store; for the NATS store this connects to <c>nats.urls</c> (or the embedded server's fixed bind address).</summary>
+    public static Task<SnapshotService> OpenAsync(HarmonyConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        OpenAsync(config, loggerFactory, null, cancellationToken);
+
+    /// <summary>
+    /// Opens the configured store. A running node passes its <paramref name="connection"/> (also needed for
+    /// <see cref="CreateSchedulerAsync"/>, whatever the store); it stays the node's. Without one, the NATS store connects
+    /// on its own and closes that connection on dispose.
+    /// </summary>
+    /// <exception cref="SnapshotStoreUnavailableException">No NATS server to connect to, or it did not answer.</exception>
+    public static async Task<SnapshotService> OpenAsync(HarmonyConfig config, ILoggerFactory loggerFactory, NatsConnection? connection, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var logger = loggerFactory.CreateLogger<SnapshotService>();
+        switch (config.Snapshot.Store)
+        {
+            case SnapshotStoreKind.File:
+                return new SnapshotService(config, new FileSnapshotStore(config.Snapshot.File.Path), connection, ownsConnection: false, loggerFactory);
+            case SnapshotStoreKind.Nats:
+                var owns = connection is null;
+                connection ??= await ConnectAsync(config, loggerFactory, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var store = await NatsSnapshotStore.OpenAsync(new JetStreamContext(connection), config.Snapshot.Nats.Bucket, config.Snapshot.Nats.Replicas, logger, cancellationToken).ConfigureAwait(false);
+                    return new SnapshotService(config, store, connection, owns, loggerFactory);
+                }
+                catch (Exception ex) when (owns)
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                    if (ex is NatsException)
+                        throw new SnapshotStoreUnavailableException($"Could not open the snapshot object store bucket {config.Snapshot.Nats.Bucket} on {connection.ConnectedUrl ?? "the NATS server"}: {ex.Message}", ex);
+                    throw;
+                }
+            default:
+                throw new SnapshotStoreUnavailableException($"snapshot.store = \"{config.Snapshot.Store}\" is not supported; use \"nats\" or \"file\".");
+        }
+    }
+
+    /// <summary>
+    /// Saves a snapshot now: writes a consistent copy, uploads it, checks the stored copy (listed, size and digest),
+    /// and only then deletes the oldest beyond <c>snapshot.keep</c>. Returns what was saved.
+    /// </summary>
+    public async Task<SnapshotMetadata> SaveAsync(CancellationToken cancellationToken)
+    {
+        await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var started = _clock.GetTimestamp();
+            await using var file = await SnapshotWriter.WriteAsync(_config.DbPath, _config.NodeId, _clock, cancellationToken).ConfigureAwait(false);
+            var metadata = file.Metadata;
+            await using (var content = file.OpenRead())
+                await Store.PutAsync(metadata, content, cancellationToken).ConfigureAwait(false);
+            await Store.VerifyAsync(metadata, cancellationToken).ConfigureAwait(false);
+            var listed = await Store.ListAsync(cancellationToken).ConfigureAwait(false);
+            if (!listed.Any(m => m.Id == metadata.Id))
+                throw new SnapshotIntegrityException($"Snapshot {metadata.Id} was stored in the {Store.Description} but is not listed there; it is not usable. Save again.");
+            _logger.LogInformation("Saved snapshot {Id} of {Database} to the {Store}: {Size} bytes in {Elapsed}, positions {Positions}.",
+                metadata.Id, DatabasePath, Store.Description, metadata.Size, _clock.GetElapsedTime(started), FormatPositions(metadata.Positions));
+            await PruneAsync(listed, metadata.Id, cancellationToken).ConfigureAwait(false);
+            return metadata;
+        }
+        finally
+        {
+            _exclusive.Release();
+        }
+    }
+
+    /// <summary>Every complete snapshot in the store, newest first.</summary>
+    public Task<IReadOnlyList<SnapshotMetadata>> ListAsync(CancellationToken cancellationToken) => Store.ListAsync(cancellationToken);
+
+    /// <summary>
+    /// Replaces the database with snapshot <paramref name="id"/> (the newest when null): downloads it next to the
+    /// database, verifies size, SHA-256 and <c>PRAGMA integrity_check</c>, swaps the files, and installs capture for this
+    /// node. A damaged snapshot leaves the database untouched. The stream positions now come from the restored file.
+    /// </summary>
+    /// <exception cref="SnapshotNotFoundException">No such snapshot (or none at all).</exception>
+    /// <exception cref="SnapshotIntegrityException">The snapshot is damaged; nothing was changed.</exception>
+    /// <exception cref="DatabaseInUseException">Another process (or a connection of this one) holds the database open.</exception>
+    public async Task<SnapshotMetadata> RestoreAsync(string? id, CancellationToken cancellationToken)
+    {
+        await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var database = DatabasePath;
+            if (DatabaseFileSwap.RecoverInterrupted(database) is { } recovered) _logger.LogWarning("{Recovered}", recovered);
+            var available = await Store.ListAsync(cancellationToken).ConfigureAwait(false);
+            var metadata = id is null
+                ? available.FirstOrDefault() ?? throw SnapshotNotFoundException.NoneIn(Store.Description)
+                : available.FirstOrDefault(m => m.Id == id) ?? throw new SnapshotNotFoundException(id, Store.Description);
+            var holders = DatabaseFileGuard.FindHolders(database);
+            if (holders.Count > 0) throw new DatabaseInUseException(database, holders);
+
+            Directory.CreateDirectory(Path.GetDirectoryName(database)!);
+            var download = TemporaryFiles.Download(database);
+            try
+            {
+                SnapshotDigest digest;
+                await using (var file = new FileStream(download, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+                {
+                    await using var hashing = new HashingWriteStream(file);
+                    await Store.DownloadAsync(metadata.Id, hashing, cancellationToken).ConfigureAwait(false);
+                    await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                    file.Flush(flushToDisk: true);
+                    digest = hashing.Digest();
+                }
+                digest.Verify(metadata, $"downloaded from the {Store.Description}");
+                await CheckIntegrityAsync(download, metadata, cancellationToken).ConfigureAwait(false);
+                await WarnAboutUnpublishedChangesAsync(database, metadata, cancellationToken).ConfigureAwait(false);
+                DatabaseFileSwap.Replace(database, download);
+            }
+            finally
+            {
+                TemporaryFiles.Delete(download);
+            }
+
+            await using (var installer = await CaptureInstaller.OpenAsync(database, _config.NodeId, null, cancellationToken).ConfigureAwait(false))
+            {
+                var report = await installer.InstallAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var refused in report.Tables.Where(t => t.Outcome == TableCaptureOutcome.Refused))
+                    _logger.LogWarning("Restored table {Table} is not replicated: {Refusal}", refused.Table, refused.Refusal?.Message);
+            }
+            _logger.LogInformation("Restored snapshot {Id} (node {Node}, {CreatedAt:u}) into {Database}; consuming resumes from positions {Positions}.",
+                metadata.Id, metadata.NodeId, metadata.CreatedAt.UtcDateTime, database, FormatPositions(metadata.Positions));
+            return metadata;
+        }
+        finally
+        {
+            _exclusive.Release();
+        }
+    }
+
+    /// <summary>
+    /// Decides whether the node must restore before consuming (see <see cref="RestorePlanner"/>), given what each shard
+    /// stream holds now. Call <see cref="RestoreAsync"/> with the plan's snapshot id when <see cref="RestorePlan.RestoreNeeded"/>.
+    /// </summary>
+    /// <exception cref="ReplicationLogTruncatedException">A restore is required and no snapshot can provide it.</exception>
+    public async Task<RestorePlan> PlanRestoreAsync(IReadOnlyList<StreamRange> streams, CancellationToken cancellationToken)
+    {
+        var available = await Store.ListAsync(cancellationToken).ConfigureAwait(false);
+        return await RestorePlanner.PlanAsync(_config.DbPath, streams, available, Store.Description, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The background saver for a running node: opens the lease bucket (<see cref="SnapshotLease.BucketName"/> of the
+    /// stream prefix, TTL <c>snapshot.leader_ttl</c>) on this service's NATS connection and returns a scheduler that owns
+    /// the lease. Start it with <see cref="SnapshotScheduler.RunAsync"/>; dispose it to release the lease.
+    /// </summary>
+    /// <param name="readLastSequences">The last sequence of every shard stream now (stream name to sequence).</param>
+    public async Task<SnapshotScheduler> CreateSchedulerAsync(Func<CancellationToken, Task<IReadOnlyDictionary<string, ulong>>> readLastSequences, CancellationToken cancellationToken)
+    {
+        var connection = Connection ?? throw new InvalidOperationException("The snapshot lease lives in NATS: open the snapshot service with the node's NATS connection to schedule snapshots.");
+        var lease = await SnapshotLease.OpenAsync(new JetStreamContext(connection), SnapshotLease.BucketName(_config.Nats.StreamPrefix), _config.NodeId,
+            _config.Snapshot.LeaderTtl, _config.ReplicationLog.Replicas, _loggerFactory.CreateLogger<SnapshotLease>(), _clock, cancellationToken).ConfigureAwait(false);
+        return new SnapshotScheduler(this, lease, SnapshotScheduleOptions.From(_config), readLastSequences, _loggerFactory.CreateLogger<SnapshotScheduler>(), _clock);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Store.DisposeAsync().ConfigureAwait(false);
+        if (_ownedConnection is not null) await _ownedConnection.DisposeAsync().ConfigureAwait(false);
+        _exclusive.Dispose();
+    }
+
+    /// <summary>Where the NATS store connects without a node's connection: <c>nats.urls</c>, else the embedded server's fixed bind address.</summary>
+    internal static IReadOnlyList<string> ServerUrls(HarmonyConfig config)
+    {
+        if (config.Nats.Urls.Count > 0) return config.Nats.Urls;
+        var bind = config.Nats.BindAddress;
+        if (bind.Port <= 0)
+        {
+            throw new SnapshotStoreUnavailableException(
+                $"The snapshot store is the NATS object store bucket {config.Snapshot.Nats.Bucket}, but nats.urls is empty (the node runs its own nats-server) and "
+                + $"nats.bind_address ({bind}) lets it pick a random port, so this process cannot find the node's server. Set nats.bind_address to a fixed port "
+                + "(for example 127.0.0.1:4222) and restart the node, set nats.urls to the NATS cluster, or use snapshot.store = \"file\".");
+        }
+        // A server listening on every interface is reached through loopback on this machine.
+        var host = bind.Host is "" or "0.0.0.0" ? "127.0.0.1" : bind.Host is "::" ? "::1" : bind.Host;
+        return [$"nats://{(IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{bind.Port}"];
+    }
+
+    private static async Task<NatsConnection> ConnectAsync(HarmonyConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var urls = ServerUrls(config);
+        try
+        {
+            return await NatsConnection.ConnectAsync(NatsOptionsFactory.Create(config, urls, loggerFactory), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NatsException ex)
+        {
+            var embedded = config.Nats.UsesEmbeddedServer ? " With nats.urls empty the server is the node's own: start the node first (or use snapshot.store = \"file\")." : "";
+            throw new SnapshotStoreUnavailableException($"Could not connect to NATS at {string.Join(", ", urls)} to reach the snapshot object store bucket {config.Snapshot.Nats.Bucket}: {ex.Message}{embedded}", ex);
+        }
+    }
+
+    private async Task PruneAsync(IReadOnlyList<SnapshotMetadata> newestFirst, string justSaved, CancellationToken cancellationToken)
+    {
+        var keep = Math.Max(1, _config.Snapshot.Keep);
+        foreach (var old in newestFirst.Where(m => m.Id != justSaved).Skip(keep - 1))
+        {
+            try
+            {
+                await Store.DeleteAsync(old.Id, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Deleted snapshot {Id} from the {Store} (snapshot.keep = {Keep}).", old.Id, Store.Description, keep);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NatsException)
+            {
+                _logger.LogWarning("Could not delete old snapshot {Id} from the {Store}: {Error}. It is retried after the next snapshot.", old.Id, Store.Description, ex.Message);
+            }
+        }
+    }
+
+    private static async Task CheckIntegrityAsync(string path, SnapshotMetadata metadata, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        try
+        {
+            await Task.Run(() =>
+            {
+                using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+                connection.Open();
+                using var interrupt = cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(connection.Handle));
+                using var command = connection.CreateCommand();
+                command.CommandText = "PRAGMA integrity_check";
+                using var reader = command.ExecuteReader();
+                while (reader.Read()) problems.Add(reader.GetString(0));
+            }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (SqliteException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new SnapshotIntegrityException($"Snapshot {metadata.Id} is not a readable SQLite database ({ex.Message}). Nothing was changed; use another snapshot or save a new one on a healthy node.");
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+        if (problems is not ["ok"])
+            throw new SnapshotIntegrityException($"Snapshot {metadata.Id} fails PRAGMA integrity_check: {string.Join("; ", problems.Take(5))}. Nothing was changed; use another snapshot or save a new one on a healthy node.");
+    }
+
+    private async Task WarnAboutUnpublishedChangesAsync(string database, SnapshotMetadata metadata, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(database)) return;
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var unpublished = await CaptureLocalState.CountUnpublishedAsync(connection, cancellationToken).ConfigureAwait(false);
+        if (unpublished > 0)
+            _logger.LogWarning("Restoring snapshot {Id} discards {Count} local changes of {Database} that were never published.", metadata.Id, unpublished, database);
+    }
+
+    private static string FormatPositions(IReadOnlyDictionary<string, ulong> positions) =>
+        positions.Count == 0 ? "(none)" : string.Join(", ", positions.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+}

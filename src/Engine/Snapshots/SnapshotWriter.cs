@@ -1,0 +1,109 @@
+using HarmonyLite.Engine.Apply;
+using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace HarmonyLite.Engine.Snapshots;
+
+/// <summary>
+/// Writes a consistent copy of a database while applications keep writing: <c>VACUUM INTO</c> a temporary file next
+/// to it (one read transaction, so the copy holds whole transactions only and never blocks writers in WAL mode), then,
+/// in the copy, empties the change logs and removes node-local state, reads the stream positions the copy is
+/// consistent with and hashes the user schema.
+/// </summary>
+public static class SnapshotWriter
+{
+    /// <summary>Emptied change logs leave free pages; above this share of the file the copy is compacted before upload.</summary>
+    private const double CompactWhenFreeShareAbove = 0.125;
+
+    /// <summary>Writes the snapshot file; dispose the result to delete it.</summary>
+    /// <exception cref="FileNotFoundException">The database does not exist.</exception>
+    public static async Task<SnapshotFile> WriteAsync(string databasePath, long nodeId, TimeProvider? clock, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(databasePath);
+        clock ??= TimeProvider.System;
+        var database = Path.GetFullPath(databasePath);
+        var copy = TemporaryFiles.SnapshotCopy(database);
+        try
+        {
+            DateTimeOffset createdAt;
+            await using (var source = await SqliteConnectionFactory.OpenAsync(database, null, cancellationToken).ConfigureAwait(false))
+            {
+                createdAt = clock.GetUtcNow();
+                await ExecuteInterruptibleAsync(source, "VACUUM INTO @path", ("@path", copy), cancellationToken).ConfigureAwait(false);
+            }
+
+            IReadOnlyDictionary<string, ulong> positions;
+            string schemaHash;
+            await using (var connection = await OpenCopyAsync(copy, cancellationToken).ConfigureAwait(false))
+            {
+                // A single self-contained file: whoever restores it switches it to WAL when it opens it.
+                await connection.ExecuteAsync("PRAGMA journal_mode = DELETE", cancellationToken).ConfigureAwait(false);
+                await CaptureLocalState.ClearAsync(connection, cancellationToken).ConfigureAwait(false);
+                positions = await CaptureSchema.IsInstalledAsync(connection, cancellationToken).ConfigureAwait(false)
+                    ? await StreamPositionTable.ReadAllAsync(connection, cancellationToken).ConfigureAwait(false)
+                    : new Dictionary<string, ulong>();
+                schemaHash = await SchemaHash.ComputeAsync(connection, cancellationToken).ConfigureAwait(false);
+                var pages = await connection.ScalarInt64Async("PRAGMA page_count", cancellationToken).ConfigureAwait(false);
+                var free = await connection.ScalarInt64Async("PRAGMA freelist_count", cancellationToken).ConfigureAwait(false);
+                if (pages > 0 && (double)free / pages > CompactWhenFreeShareAbove)
+                    await ExecuteInterruptibleAsync(connection, "VACUUM", null, cancellationToken).ConfigureAwait(false);
+            }
+
+            var digest = await SnapshotDigest.OfFileAsync(copy, cancellationToken).ConfigureAwait(false);
+            var metadata = new SnapshotMetadata
+            {
+                Id = SnapshotMetadata.NewId(createdAt, nodeId),
+                NodeId = nodeId,
+                CreatedAt = createdAt,
+                Positions = positions,
+                SchemaHash = schemaHash,
+                Size = digest.Size,
+                Sha256 = digest.Sha256,
+            };
+            return new SnapshotFile(copy, metadata);
+        }
+        catch
+        {
+            TemporaryFiles.Delete(copy);
+            throw;
+        }
+    }
+
+    private static async Task<SqliteConnection> OpenCopyAsync(string path, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs a statement that copies the whole file off the caller's thread (SQLite calls are synchronous), and
+    /// interrupts it when cancelled instead of waiting for it to finish.
+    /// </summary>
+    internal static Task ExecuteInterruptibleAsync(SqliteConnection connection, string sql, (string Name, object? Value)? parameter, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.Run(() =>
+        {
+            using var interrupt = cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(connection.Handle));
+            try
+            {
+                using var command = parameter is { } p ? connection.CreateCommand(sql, p) : connection.CreateCommand(sql);
+                command.ExecuteNonQuery();
+            }
+            catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT && cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancellationToken);
+            }
+        }, CancellationToken.None);
+    }
+}
