@@ -70,6 +70,21 @@ public sealed class NatsStoreSnapshotServiceTests : SnapshotServiceContract, ICl
     }
 
     [Fact]
+    public async Task More_copies_than_a_single_server_holds_make_a_bucket_with_one_and_a_warning()
+    {
+        var path = await NodeDatabaseAsync("replicas.db", nodeId: 6, rows: 1);
+        var config = Config(path, 6);
+        config = config with { Snapshot = config.Snapshot with { Nats = config.Snapshot.Nats with { Replicas = 3 } } };
+        var logs = new EmbeddedNats.TestLoggerFactory();
+        await using var service = await SnapshotService.OpenAsync(config, logs, CancellationToken.None);
+
+        var status = await (await ObjectsAsync(service)).GetStatusAsync();
+        Assert.Equal(1, status.Replicas);
+        Assert.Contains(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("snapshot.nats.replicas"));
+        await service.SaveAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public void Without_urls_the_store_connects_to_the_embedded_servers_fixed_bind_address_only()
     {
         var embedded = new HarmonyConfig { Nats = new NatsConfig { BindAddress = new HostPort("", -1) } };
