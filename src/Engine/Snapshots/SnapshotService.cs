@@ -70,9 +70,10 @@ public sealed class SnapshotService : IAsyncDisposable
                 }
                 catch (Exception ex) when (owns)
                 {
+                    var server = connection.ConnectedUrl ?? "the NATS server";
                     await connection.DisposeAsync().ConfigureAwait(false);
                     if (ex is NatsException)
-                        throw new SnapshotStoreUnavailableException($"Could not open the snapshot object store bucket {config.Snapshot.Nats.Bucket} on {connection.ConnectedUrl ?? "the NATS server"}: {ex.Message}", ex);
+                        throw new SnapshotStoreUnavailableException($"Could not open the snapshot object store bucket {config.Snapshot.Nats.Bucket} on {server}: {ex.Message}", ex);
                     throw;
                 }
             default:
