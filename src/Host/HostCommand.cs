@@ -1,6 +1,7 @@
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Snapshots;
 using Microsoft.Extensions.Logging;
 using HarmonyLite.Host.CommandLine;
 using HarmonyLite.Host.Logging;
@@ -120,11 +121,12 @@ public static class HostCommand
         return ExitCodes.Success;
     }
 
+    /// <summary>What scheduled tasks call: exit 0 only when the snapshot was uploaded and verified in the store.</summary>
     private static async Task<int> SaveSnapshotAsync(HarmonyConfig config, ILoggerFactory loggerFactory, TextWriter error, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        _ = loggerFactory;
-        await error.WriteLineAsync($"{Prefix}-save-snapshot is not available in this build yet (node {config.NodeId})");
-        return ExitCodes.Failure;
+        await using var snapshots = await SnapshotService.OpenAsync(config, loggerFactory, cancellationToken);
+        var saved = await snapshots.SaveAsync(cancellationToken);
+        await error.WriteLineAsync($"{Prefix}saved snapshot {saved.Id} ({saved.Size} bytes, sha256 {saved.Sha256}) to the {snapshots.Store.Description}");
+        return ExitCodes.Success;
     }
 }

@@ -94,9 +94,23 @@ public sealed class ChangeReader : IAsyncDisposable
         if (changes.Count != through - published)
             throw new InvalidDataException($"The change logs of '{_databasePath}' hold {changes.Count} changes numbered {first} to {through}, expected {through - published}; a change-log table was changed outside HarmonyLite. Remove capture and install it again.");
         changes.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        var batch = new ChangeBatch(NodeId, $"{NodeId}-{captureId}-{first}-{through}", changes.Select(c => c.Change).ToList());
+        var batch = new ChangeBatch(NodeId, BatchIdPrefix(NodeId, captureId) + $"{first}-{through}", changes.Select(c => c.Change).ToList());
         return new PendingBatch(batch, first, through);
     }
+
+    /// <summary>
+    /// The start of every batch id this database publishes under its current capture installation. A batch whose id
+    /// starts with it is already in this database; one from this node with another capture id (published before a
+    /// snapshot restore or a reinstall) may not be.
+    /// </summary>
+    public async Task<string> ReadOwnBatchIdPrefixAsync(CancellationToken cancellationToken)
+    {
+        var captureId = (string)(await _connection.ScalarAsync($"SELECT value FROM {Q(CaptureArtifactNames.Meta)} WHERE key = @key", cancellationToken, ("@key", CaptureArtifactNames.MetaCaptureIdKey)).ConfigureAwait(false)
+            ?? throw new CaptureNotInstalledException(_databasePath));
+        return BatchIdPrefix(NodeId, captureId);
+    }
+
+    private static string BatchIdPrefix(long nodeId, string captureId) => $"{nodeId}-{captureId}-";
 
     /// <summary>
     /// Records that <paramref name="pending"/> was published (call after the publish acknowledgement). Idempotent:

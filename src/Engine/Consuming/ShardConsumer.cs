@@ -1,10 +1,9 @@
-using System.Globalization;
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Node;
-using HarmonyLite.Engine.Publishing;
+using HarmonyLite.Engine.Capture;
 using HarmonyLite.Nats;
 using HarmonyLite.Nats.JetStream;
 using Microsoft.Data.Sqlite;
@@ -31,16 +30,20 @@ public sealed class ShardConsumer
     private readonly NodeCounters _counters;
     private readonly ILogger _logger;
     private readonly long _nodeId;
-    private readonly string _nodeIdText;
+    private readonly string _ownBatchIdPrefix;
     private readonly Backoff _retryBackoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
     private readonly Backoff _restartBackoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
     private ulong _appliedSequence;
 
-    public ShardConsumer(long nodeId, int shard, ReplicationTopology topology, JetStreamContext jetStream, ChangeApplier applier,
+    /// <param name="ownBatchIdPrefix">
+    /// Batches whose id starts with this (<see cref="ChangeReader.ReadOwnBatchIdPrefixAsync"/>) were captured in this very
+    /// database and are skipped; everything else is applied, including this node's batches from before a snapshot restore.
+    /// </param>
+    public ShardConsumer(long nodeId, string ownBatchIdPrefix, int shard, ReplicationTopology topology, JetStreamContext jetStream, ChangeApplier applier,
         QuarantineStore quarantine, NodeCounters counters, ILogger logger)
     {
         _nodeId = nodeId;
-        _nodeIdText = nodeId.ToString(CultureInfo.InvariantCulture);
+        _ownBatchIdPrefix = ownBatchIdPrefix;
         Shard = shard;
         Stream = topology.StreamName(shard);
         _jetStream = jetStream;
@@ -129,7 +132,7 @@ public sealed class ShardConsumer
             await message.AckAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
-        if (message.Headers?[ChangePublisher.NodeIdHeader] == _nodeIdText)
+        if (message.Headers?[JetStreamHeaders.MsgId] is { } batchId && batchId.StartsWith(_ownBatchIdPrefix, StringComparison.Ordinal))
         {
             await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
             Advance(sequence);
@@ -142,9 +145,8 @@ public sealed class ShardConsumer
             try
             {
                 var batch = _decoder.Decode(message.Data);
-                if (batch.NodeId == _nodeId)
+                if (batch.BatchId.StartsWith(_ownBatchIdPrefix, StringComparison.Ordinal))
                 {
-                    // Our own batch without the header (published by an older build): position only.
                     await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
                     break;
                 }

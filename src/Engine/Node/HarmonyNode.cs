@@ -38,6 +38,8 @@ public sealed class HarmonyNode : IAsyncDisposable
     private CaptureInstaller? _capture;
     private ChangeReader? _reader;
     private DatabaseChangeWatcher? _watcher;
+    private SnapshotService? _snapshots;
+    private SnapshotScheduler? _scheduler;
     private int _stopRequested;
     private volatile NodeState _state = NodeState.Starting;
 
@@ -80,22 +82,27 @@ public sealed class HarmonyNode : IAsyncDisposable
         var db = Path.GetFullPath(Config.DbPath);
         _logger.LogInformation("Starting node {NodeId} for {Database}", unchecked((ulong)NodeId), db);
         if (DatabaseFileSwap.RecoverInterrupted(db) is { } recovered) _logger.LogWarning("{Recovered}", recovered);
-        if (!File.Exists(db))
-            throw new HarmonyNodeException($"The database {db} (db_path) does not exist. Create it with its schema first, or restore a snapshot into it.");
-
-        _capture = await CaptureInstaller.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
-        CaptureReportLog.Write(_logger, await _capture.InstallAsync(cancellationToken).ConfigureAwait(false), onlyChanges: false);
 
         var urls = await StartNatsServerAsync(cancellationToken).ConfigureAwait(false);
         _nats = await NatsConnection.ConnectAsync(NatsOptionsFactory.Create(Config, urls, _loggerFactory), cancellationToken).ConfigureAwait(false);
         _jetStream = new JetStreamContext(_nats);
-        await new ReplicationStreams(_jetStream, _topology, Config.ReplicationLog, _logger).EnsureAsync(cancellationToken).ConfigureAwait(false);
+        var streams = await new ReplicationStreams(_jetStream, _topology, Config.ReplicationLog, _logger).EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        // Before this process opens the database: a restore replaces the file and refuses while anyone holds it.
+        await RestoreIfNeededAsync(db, streams, cancellationToken).ConfigureAwait(false);
+        if (!File.Exists(db))
+            throw new HarmonyNodeException($"The database {db} (db_path) does not exist. Create it with its schema first, or enable snapshots so a new node can restore one.");
+
+        _capture = await CaptureInstaller.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
+        CaptureReportLog.Write(_logger, await _capture.InstallAsync(cancellationToken).ConfigureAwait(false), onlyChanges: false);
+        _reader = await ChangeReader.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
 
         if (Config.Replicate)
         {
+            var ownBatchIdPrefix = await _reader.ReadOwnBatchIdPrefixAsync(cancellationToken).ConfigureAwait(false);
             foreach (var shard in _topology.ShardNumbers)
             {
-                var worker = await ShardWorker.OpenAsync(this, shard, db, cancellationToken).ConfigureAwait(false);
+                var worker = await ShardWorker.OpenAsync(this, ownBatchIdPrefix, shard, db, cancellationToken).ConfigureAwait(false);
                 _shards.Add(worker);
                 await worker.Consumer.LoadPositionAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -105,7 +112,6 @@ public sealed class HarmonyNode : IAsyncDisposable
             _logger.LogWarning("replicate = false: this node publishes its changes but applies none from other nodes");
         }
 
-        _reader = await ChangeReader.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
         _watcher = new DatabaseChangeWatcher(db, Config.PollingInterval > TimeSpan.Zero ? Config.PollingInterval : TimeSpan.FromSeconds(1));
         if (!_watcher.IsWatchingFileSystem)
             _logger.LogWarning("Cannot watch {Database} for changes ({Reason}); polling every {Interval}", db, _watcher.WatchError, _watcher.PollingInterval);
@@ -115,6 +121,11 @@ public sealed class HarmonyNode : IAsyncDisposable
         _loops.Add(RunLoopAsync("publisher", () => publisher.RunAsync(_stopping.Token, _aborting.Token)));
         foreach (var worker in _shards)
             _loops.Add(RunLoopAsync($"consumer of {worker.Consumer.Stream}", () => worker.Consumer.RunAsync(_stopping.Token, _aborting.Token)));
+        if (_snapshots is not null)
+        {
+            _scheduler = await _snapshots.CreateSchedulerAsync(ReadLastSequencesAsync, cancellationToken).ConfigureAwait(false);
+            _loops.Add(RunLoopAsync("snapshot scheduler", () => _scheduler.RunAsync(_stopping.Token)));
+        }
         if (Config.SleepTimeout > TimeSpan.Zero)
             _loops.Add(RunLoopAsync("sleep timer", () => SleepWhenIdleAsync(_stopping.Token)));
         _ = SuperviseAsync();
@@ -122,6 +133,55 @@ public sealed class HarmonyNode : IAsyncDisposable
         _state = NodeState.Running;
         _logger.LogInformation("Node {NodeId} replicating {Database} over {Shards} shard stream(s) via {Url}",
             unchecked((ulong)NodeId), db, _topology.Shards, _nats.ConnectedUrl);
+    }
+
+    /// <summary>
+    /// Restores the newest snapshot when the database is missing or empty and the streams cannot replay everything, or
+    /// when a stream dropped messages this node never applied. Local changes not yet published go out first, so the
+    /// restore does not lose them: they come back from the stream.
+    /// </summary>
+    private async Task RestoreIfNeededAsync(string db, IReadOnlyList<StreamInfo> streams, CancellationToken cancellationToken)
+    {
+        var ranges = streams.Select(s => new StreamRange(s.Config.Name, s.State.FirstSequence, s.State.LastSequence)).ToList();
+        RestorePlan plan;
+        if (Config.Snapshot.Enabled)
+        {
+            _snapshots = await SnapshotService.OpenAsync(Config, _loggerFactory, _nats, cancellationToken).ConfigureAwait(false);
+            plan = await _snapshots.PlanRestoreAsync(ranges, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            plan = await RestorePlanner.PlanAsync(db, ranges, [], storeDescription: null, cancellationToken).ConfigureAwait(false);
+        }
+        if (plan.Reason != RestoreReason.None) _logger.LogInformation("{Plan}", plan.Explanation);
+        if (!plan.RestoreNeeded) return;
+
+        _state = NodeState.Restoring;
+        if (plan.UnpublishedChanges > 0) await PublishBeforeRestoreAsync(db, plan.UnpublishedChanges, cancellationToken).ConfigureAwait(false);
+        var restored = await _snapshots!.RestoreAsync(plan.Snapshot!.Id, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Restored snapshot {Snapshot} of node {Source} taken {Created:u}; resuming from its positions", restored.Id, unchecked((ulong)restored.NodeId), restored.CreatedAt);
+    }
+
+    private async Task PublishBeforeRestoreAsync(string db, long unpublished, CancellationToken cancellationToken)
+    {
+        _logger.LogInformation("Publishing {Count} local changes before the restore replaces the database", unpublished);
+        await using var capture = await CaptureInstaller.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
+        await using var reader = await ChangeReader.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
+        using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromSeconds(1));
+        var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), reader, capture, _jetStream!, watcher, _counters,
+            _loggerFactory.CreateLogger("HarmonyLite.Publisher"));
+        await publisher.PublishPendingAsync(cancellationToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyDictionary<string, ulong>> ReadLastSequencesAsync(CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, ulong>();
+        foreach (var stream in _topology.StreamNames)
+        {
+            var info = await _jetStream!.GetStreamInfoAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+            result[stream] = info.State.LastSequence;
+        }
+        return result;
     }
 
     private async Task<IReadOnlyList<string>> StartNatsServerAsync(CancellationToken cancellationToken)
@@ -272,13 +332,16 @@ public sealed class HarmonyNode : IAsyncDisposable
         _watcher?.Dispose();
         if (_reader is not null) await _reader.DisposeAsync().ConfigureAwait(false);
         if (_capture is not null) await _capture.DisposeAsync().ConfigureAwait(false);
+        // The scheduler gives up the snapshot lease, which needs the connection still open.
+        if (_scheduler is not null) await _scheduler.DisposeAsync().ConfigureAwait(false);
+        if (_snapshots is not null) await _snapshots.DisposeAsync().ConfigureAwait(false);
         if (_nats is not null)
         {
             try { await _nats.DisposeAsync().ConfigureAwait(false); }
             catch (NatsException ex) { _logger.LogDebug("Closing the NATS connection: {Error}", ex.Message); }
         }
         if (_embedded is not null) await _embedded.DisposeAsync().ConfigureAwait(false);
-        (_reader, _capture, _nats, _embedded, _watcher) = (null, null, null, null, null);
+        (_reader, _capture, _nats, _embedded, _watcher, _scheduler, _snapshots) = (null, null, null, null, null, null, null);
     }
 
     /// <summary>What one shard needs on this node: its consumer and the connections it applies through.</summary>
@@ -296,11 +359,11 @@ public sealed class HarmonyNode : IAsyncDisposable
 
         public ShardConsumer Consumer { get; }
 
-        public static async Task<ShardWorker> OpenAsync(HarmonyNode node, int shard, string db, CancellationToken cancellationToken)
+        public static async Task<ShardWorker> OpenAsync(HarmonyNode node, string ownBatchIdPrefix, int shard, string db, CancellationToken cancellationToken)
         {
             var applier = await ChangeApplier.OpenAsync(db, null, cancellationToken).ConfigureAwait(false);
             var quarantine = await QuarantineStore.OpenAsync(db, null, cancellationToken).ConfigureAwait(false);
-            var consumer = new ShardConsumer(node.NodeId, shard, node._topology, node._jetStream!, applier, quarantine, node._counters,
+            var consumer = new ShardConsumer(node.NodeId, ownBatchIdPrefix, shard, node._topology, node._jetStream!, applier, quarantine, node._counters,
                 node._loggerFactory.CreateLogger("HarmonyLite.Consumer"));
             return new ShardWorker(consumer, applier, quarantine);
         }

@@ -18,9 +18,6 @@ namespace HarmonyLite.Engine.Publishing;
 /// </summary>
 public sealed class ChangePublisher
 {
-    /// <summary>Header carrying the publishing node's id, so receivers skip their own messages without decoding.</summary>
-    public const string NodeIdHeader = "Harmonylite-Node-Id";
-
     private readonly ChangeReader _reader;
     private readonly CaptureInstaller _capture;
     private readonly ChangeBatchEncoder _encoder;
@@ -32,7 +29,6 @@ public sealed class ChangePublisher
     private readonly int _scanMaxChanges;
     private readonly TimeSpan _cleanupInterval;
     private readonly bool _publish;
-    private readonly string _nodeIdText;
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
     private DateTime _lastCleanup = DateTime.UtcNow;
 
@@ -49,7 +45,6 @@ public sealed class ChangePublisher
         _scanMaxChanges = settings.ScanMaxChanges;
         _cleanupInterval = settings.CleanupInterval;
         _publish = settings.Publish;
-        _nodeIdText = settings.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
         _encoder = new ChangeBatchEncoder(new ChangeBatchEncoderOptions { Compress = settings.Compress });
         if (!_publish)
             _logger.LogWarning("publish = false: this node is a read-only replica; local writes stay on this node and are not replicated");
@@ -111,13 +106,12 @@ public sealed class ChangePublisher
         var shard = _topology.ShardFor(batch.BatchId);
         var subject = _topology.SubjectName(shard);
         var payload = _encoder.Encode(batch);
-        var headers = new NatsHeaders { [NodeIdHeader] = _nodeIdText };
         var options = new JetStreamPublishOptions { MsgId = batch.BatchId, ExpectedStream = _topology.StreamName(shard) };
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var ack = await _jetStream.PublishAsync(subject, payload, headers, options, cancellationToken).ConfigureAwait(false);
+                var ack = await _jetStream.PublishAsync(subject, payload, null, options, cancellationToken).ConfigureAwait(false);
                 _counters.Published();
                 _logger.LogDebug("Published batch {BatchId} ({Changes} changes, {Bytes} bytes) to {Stream} at {Sequence}{Duplicate}",
                     batch.BatchId, batch.Changes.Count, payload.Length, ack.Stream, ack.Sequence, ack.Duplicate ? " (duplicate, already stored)" : "");

@@ -206,36 +206,21 @@ public sealed class SnapshotService : IAsyncDisposable
         _exclusive.Dispose();
     }
 
-    /// <summary>Where the NATS store connects without a node's connection: <c>nats.urls</c>, else the embedded server's fixed bind address.</summary>
+    /// <summary>Where the NATS store connects without a node's connection (see <see cref="NodeNatsConnector"/>).</summary>
     internal static IReadOnlyList<string> ServerUrls(HarmonyConfig config)
     {
-        if (config.Nats.Urls.Count > 0) return config.Nats.Urls;
-        var bind = config.Nats.BindAddress;
-        if (bind.Port <= 0)
-        {
-            throw new SnapshotStoreUnavailableException(
-                $"The snapshot store is the NATS object store bucket {config.Snapshot.Nats.Bucket}, but nats.urls is empty (the node runs its own nats-server) and "
-                + $"nats.bind_address ({bind}) lets it pick a random port, so this process cannot find the node's server. Set nats.bind_address to a fixed port "
-                + "(for example 127.0.0.1:4222) and restart the node, set nats.urls to the NATS cluster, or use snapshot.store = \"file\".");
-        }
-        // A server listening on every interface is reached through loopback on this machine.
-        var host = bind.Host is "" or "0.0.0.0" ? "127.0.0.1" : bind.Host is "::" ? "::1" : bind.Host;
-        return [$"nats://{(IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host)}:{bind.Port}"];
+        try { return NodeNatsConnector.ServerUrls(config); }
+        catch (NatsServerUnknownException ex) { throw Unavailable(config, ex); }
     }
 
     private static async Task<NatsConnection> ConnectAsync(HarmonyConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        var urls = ServerUrls(config);
-        try
-        {
-            return await NatsConnection.ConnectAsync(NatsOptionsFactory.Create(config, urls, loggerFactory), cancellationToken).ConfigureAwait(false);
-        }
-        catch (NatsException ex)
-        {
-            var embedded = config.Nats.UsesEmbeddedServer ? " With nats.urls empty the server is the node's own: start the node first (or use snapshot.store = \"file\")." : "";
-            throw new SnapshotStoreUnavailableException($"Could not connect to NATS at {string.Join(", ", urls)} to reach the snapshot object store bucket {config.Snapshot.Nats.Bucket}: {ex.Message}{embedded}", ex);
-        }
+        try { return await NodeNatsConnector.ConnectAsync(config, loggerFactory, cancellationToken).ConfigureAwait(false); }
+        catch (NatsServerUnknownException ex) { throw Unavailable(config, ex); }
     }
+
+    private static SnapshotStoreUnavailableException Unavailable(HarmonyConfig config, NatsServerUnknownException ex) =>
+        new($"Cannot reach the snapshot object store bucket {config.Snapshot.Nats.Bucket}: {ex.Message} Or use snapshot.store = \"file\".", ex);
 
     private async Task PruneAsync(IReadOnlyList<SnapshotMetadata> newestFirst, string justSaved, CancellationToken cancellationToken)
     {
