@@ -14,6 +14,11 @@ internal readonly partial record struct NatsServerLogLine(LogLevel Level, string
     /// Informational, debug and trace lines become Debug: they are the server's chatter, not the
     /// node's. Warnings, errors and fatal lines keep their weight. Untagged lines count as Debug.
     /// </summary>
+    /// <remarks>
+    /// A few lines are expected while a cluster forms and would otherwise fill the log: the failed health checks are
+    /// the answers to the node's own readiness polling (Debug), and a route to a peer that is not up yet is a
+    /// warning, not an error (nats-server keeps retrying, and says so for every attempt).
+    /// </remarks>
     public static NatsServerLogLine Parse(string line)
     {
         var match = LinePattern().Match(line);
@@ -26,6 +31,15 @@ internal readonly partial record struct NatsServerLogLine(LogLevel Level, string
             "FTL" => LogLevel.Critical,
             _ => LogLevel.Debug,
         };
-        return new NatsServerLogLine(level, match.Groups["message"].Value);
+        var message = match.Groups["message"].Value;
+        return new NatsServerLogLine(Reweigh(level, message), message);
     }
+
+    private static LogLevel Reweigh(LogLevel level, string message) => message switch
+    {
+        _ when message.StartsWith("Healthcheck failed", StringComparison.Ordinal) => LogLevel.Debug,
+        _ when message.StartsWith("Waiting for routing to be established", StringComparison.Ordinal) => LogLevel.Debug,
+        _ when message.StartsWith("Error trying to connect to route", StringComparison.Ordinal) && level > LogLevel.Warning => LogLevel.Warning,
+        _ => level,
+    };
 }
