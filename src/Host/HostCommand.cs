@@ -1,4 +1,7 @@
+using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Configuration;
+using HarmonyLite.Engine.Node;
+using Microsoft.Extensions.Logging;
 using HarmonyLite.Host.CommandLine;
 
 namespace HarmonyLite.Host;
@@ -67,17 +70,60 @@ public static class HostCommand
         return ExitCodes.Success;
     }
 
-    /// <summary>Running a node, -cleanup and -save-snapshot: the replication engine is not part of this build yet.</summary>
+    /// <summary>Running a node, -cleanup and -save-snapshot: each one engine call, errors reported as one line.</summary>
     private static async Task<int> RunReplicationAsync(HostMode mode, HarmonyConfig config, TextWriter error, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        var what = mode switch
+        using var loggerFactory = HostLogging.Create(config.Logging);
+        try
         {
-            HostMode.Cleanup => "-cleanup",
-            HostMode.SaveSnapshot => "-save-snapshot",
-            _ => $"running node {config.NodeId}",
-        };
-        await error.WriteLineAsync($"{Prefix}the replication node is not available in this build ({what}); -print-config, --version and --help work");
+            return mode switch
+            {
+                HostMode.Cleanup => await CleanupAsync(config, error, cancellationToken),
+                HostMode.SaveSnapshot => await SaveSnapshotAsync(config, loggerFactory, error, cancellationToken),
+                _ => await RunNodeAsync(config, loggerFactory, cancellationToken),
+            };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await error.WriteLineAsync(Prefix + "interrupted");
+            return ExitCodes.Failure;
+        }
+        catch (Exception ex)
+        {
+            await error.WriteLineAsync(Prefix + ex.Message);
+            if (config.Logging.Verbose) await error.WriteLineAsync(ex.ToString());
+            return ExitCodes.Failure;
+        }
+    }
+
+    private static async Task<int> RunNodeAsync(HarmonyConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        await using var node = await HarmonyNode.StartAsync(config, loggerFactory, cancellationToken);
+        try
+        {
+            await node.Completion.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            loggerFactory.CreateLogger("HarmonyLite.Host").LogInformation("Shutting down");
+            await node.StopAsync(CancellationToken.None);
+        }
+        return node.Completion.IsFaulted ? ExitCodes.Failure : ExitCodes.Success;
+    }
+
+    private static async Task<int> CleanupAsync(HarmonyConfig config, TextWriter error, CancellationToken cancellationToken)
+    {
+        await using var capture = await CaptureInstaller.OpenAsync(config.DbPath, config.NodeId, null, cancellationToken);
+        var removed = await capture.RemoveAsync(cancellationToken);
+        await error.WriteLineAsync($"{Prefix}removed {removed} HarmonyLite objects from {Path.GetFullPath(config.DbPath)}; user tables were not touched");
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> SaveSnapshotAsync(HarmonyConfig config, ILoggerFactory loggerFactory, TextWriter error, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        _ = loggerFactory;
+        await error.WriteLineAsync($"{Prefix}-save-snapshot is not available in this build yet (node {config.NodeId})");
         return ExitCodes.Failure;
     }
 }

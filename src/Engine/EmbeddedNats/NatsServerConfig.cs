@@ -17,6 +17,8 @@ internal sealed record NatsServerConfig(
     IReadOnlyList<NatsLeafRemote> LeafRemotes,
     string? IncludePath)
 {
+    public const int MaxPayload = 8 * 1024 * 1024;
+
     public string Render()
     {
         var q = NatsConfigSyntax.Quote;
@@ -26,6 +28,8 @@ internal sealed record NatsServerConfig(
         sb.AppendLine($"server_name: {q(ServerName)}");
         sb.AppendLine($"host: {q(Client.Host)}");
         sb.AppendLine($"port: {Client.Port.ToString(CultureInfo.InvariantCulture)}");
+        // A change batch holds whole transactions: allow 8 MiB (the most NATS recommends) instead of 1 MiB.
+        sb.AppendLine($"max_payload: {MaxPayload.ToString(CultureInfo.InvariantCulture)}");
         // Monitoring stays on loopback: it serves the health checks of this node only.
         sb.AppendLine($"http: {q(Monitor.ToString())}");
         // nats-server writes the ports it actually bound here, so "any free port" needs no probing.

@@ -1,0 +1,194 @@
+using System.Globalization;
+using HarmonyLite.Engine.Apply;
+using HarmonyLite.Engine.Codec.Wire;
+using HarmonyLite.Engine.Common;
+using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Publishing;
+using HarmonyLite.Nats;
+using HarmonyLite.Nats.JetStream;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace HarmonyLite.Engine.Consuming;
+
+/// <summary>
+/// Applies one shard stream to the local database, in stream order: each message in one SQLite
+/// transaction that also records its stream position, acknowledged only after the commit. A message
+/// at or below the recorded position is acknowledged without applying (it was applied before a crash).
+/// A message that cannot be decoded or applied is retried with backoff, then quarantined with its
+/// error so the rest of the stream keeps flowing.
+/// </summary>
+public sealed class ShardConsumer
+{
+    /// <summary>Attempts before a message is quarantined; busy-database errors are retried without limit.</summary>
+    public const int MaxAttempts = 5;
+
+    private readonly JetStreamContext _jetStream;
+    private readonly ChangeApplier _applier;
+    private readonly QuarantineStore _quarantine;
+    private readonly ChangeBatchDecoder _decoder = new();
+    private readonly NodeCounters _counters;
+    private readonly ILogger _logger;
+    private readonly long _nodeId;
+    private readonly string _nodeIdText;
+    private readonly Backoff _retryBackoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
+    private readonly Backoff _restartBackoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+    private ulong _appliedSequence;
+
+    public ShardConsumer(long nodeId, int shard, ReplicationTopology topology, JetStreamContext jetStream, ChangeApplier applier,
+        QuarantineStore quarantine, NodeCounters counters, ILogger logger)
+    {
+        _nodeId = nodeId;
+        _nodeIdText = nodeId.ToString(CultureInfo.InvariantCulture);
+        Shard = shard;
+        Stream = topology.StreamName(shard);
+        _jetStream = jetStream;
+        _applier = applier;
+        _quarantine = quarantine;
+        _counters = counters;
+        _logger = logger;
+    }
+
+    public int Shard { get; }
+    public string Stream { get; }
+
+    /// <summary>The durable consumer's name: one per node per stream.</summary>
+    public string ConsumerName => $"harmonylite-node-{unchecked((ulong)_nodeId)}";
+
+    /// <summary>The last stream sequence applied (or skipped) on this node.</summary>
+    public ulong AppliedSequence => Interlocked.Read(ref _appliedSequence);
+
+    /// <summary>The stored position, read once at start; call before <see cref="RunAsync"/>.</summary>
+    public async Task LoadPositionAsync(CancellationToken cancellationToken)
+    {
+        var positions = await _applier.GetPositionsAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Exchange(ref _appliedSequence, positions.TryGetValue(Stream, out var seq) ? seq : 0);
+    }
+
+    /// <summary>
+    /// Consumes until <paramref name="stopping"/> is cancelled. A message being applied when it is
+    /// cancelled is finished; <paramref name="aborting"/> cuts even that short.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken aborting)
+    {
+        for (var restart = 0; !stopping.IsCancellationRequested; restart++)
+        {
+            try
+            {
+                var consumer = await CreateConsumerAsync(stopping).ConfigureAwait(false);
+                restart = 0;
+                await foreach (var message in consumer.ConsumeAsync(new ConsumeOptions { MaxMessages = 256, IdleHeartbeat = TimeSpan.FromSeconds(5) }, stopping).ConfigureAwait(false))
+                {
+                    await HandleAsync(message, aborting).ConfigureAwait(false);
+                    if (stopping.IsCancellationRequested) break;
+                }
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NatsException && !stopping.IsCancellationRequested)
+            {
+                _counters.Error($"Consuming {Stream} stopped: {ex.Message}");
+                _logger.LogWarning("Consuming {Stream} stopped ({Error}); resuming from sequence {Next}", Stream, ex.Message, AppliedSequence + 1);
+                try { await _restartBackoff.WaitAsync(restart, stopping).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
+            }
+        }
+    }
+
+    // The durable consumer is recreated from the database's own position at every start: the position
+    // committed with the data is the truth, whatever the consumer's ack floor says (a restored snapshot
+    // may even move it backwards).
+    private async Task<JetStreamConsumer> CreateConsumerAsync(CancellationToken cancellationToken)
+    {
+        try { await _jetStream.DeleteConsumerAsync(Stream, ConsumerName, cancellationToken).ConfigureAwait(false); }
+        catch (JetStreamApiException ex) when (ex.ErrorCode == JetStreamErrorCode.ConsumerNotFound) { }
+        var next = AppliedSequence + 1;
+        var config = new ConsumerConfig(ConsumerName)
+        {
+            Description = $"HarmonyLite node {unchecked((ulong)_nodeId)} applying {Stream}",
+            DeliverPolicy = next <= 1 ? DeliverPolicy.All : DeliverPolicy.ByStartSequence,
+            OptStartSequence = next <= 1 ? null : next,
+            AckPolicy = AckPolicy.Explicit,
+            AckWait = TimeSpan.FromSeconds(60),
+            MaxDeliver = -1,
+            MaxAckPending = 1024,
+        };
+        var consumer = await _jetStream.CreateOrUpdateConsumerAsync(Stream, config, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Consuming {Stream} from sequence {Next}", Stream, next);
+        return consumer;
+    }
+
+    private async Task HandleAsync(JetStreamMsg message, CancellationToken cancellationToken)
+    {
+        var sequence = message.Metadata.StreamSequence;
+        if (sequence <= AppliedSequence)
+        {
+            await message.AckAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (message.Headers?[ChangePublisher.NodeIdHeader] == _nodeIdText)
+        {
+            await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
+            Advance(sequence);
+            await message.AckAsync(cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var batch = _decoder.Decode(message.Data);
+                if (batch.NodeId == _nodeId)
+                {
+                    // Our own batch without the header (published by an older build): position only.
+                    await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                var result = await _applier.ApplyAsync(batch, Stream, sequence, cancellationToken).ConfigureAwait(false);
+                if (result.Outcome == ApplyOutcome.Applied)
+                {
+                    _counters.Applied();
+                    _logger.LogDebug("Applied {Stream} #{Sequence} from node {Node}: {Applied} changes, {Superseded} superseded by newer versions",
+                        Stream, sequence, unchecked((ulong)batch.NodeId), result.AppliedChanges, result.SupersededChanges);
+                }
+                break;
+            }
+            catch (SqliteException ex) when (IsBusy(ex) && !cancellationToken.IsCancellationRequested)
+            {
+                // Another program holds the write lock: not the message's fault, wait as long as it takes.
+                _logger.LogDebug("Database busy applying {Stream} #{Sequence}; retrying", Stream, sequence);
+                await message.InProgressAsync(cancellationToken).ConfigureAwait(false);
+                await _retryBackoff.WaitAsync(Math.Min(attempt, 10), cancellationToken).ConfigureAwait(false);
+                attempt = 0;
+            }
+            catch (Exception ex) when (IsMessageProblem(ex) && attempt < MaxAttempts)
+            {
+                _logger.LogWarning("Applying {Stream} #{Sequence} failed (attempt {Attempt} of {Max}): {Error}", Stream, sequence, attempt, MaxAttempts, ex.Message);
+                await message.InProgressAsync(cancellationToken).ConfigureAwait(false);
+                await _retryBackoff.WaitAsync(attempt - 1, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsMessageProblem(ex))
+            {
+                // Quarantine first, then advance: a crash in between quarantines the message twice, never loses it.
+                await _quarantine.AddAsync(Stream, sequence, message.Data, ex.Message, attempt, cancellationToken).ConfigureAwait(false);
+                await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
+                _counters.Quarantined();
+                _counters.Error($"{Stream} #{sequence} quarantined: {ex.Message}");
+                _logger.LogError("Quarantined {Stream} #{Sequence} after {Attempts} attempts: {Error}. Replication of the rest continues; see Get-HarmonyQuarantine.", Stream, sequence, attempt, ex.Message);
+                break;
+            }
+        }
+        Advance(sequence);
+        await message.AckAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Advance(ulong sequence) => Interlocked.Exchange(ref _appliedSequence, sequence);
+
+    private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
+
+    private static bool IsMessageProblem(Exception ex) => ex is WireFormatException or ChangeApplyException or SqliteException;
+}

@@ -1,0 +1,314 @@
+using HarmonyLite.Engine.Apply;
+using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Configuration;
+using HarmonyLite.Engine.Consuming;
+using HarmonyLite.Engine.EmbeddedNats;
+using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Engine.Publishing;
+using HarmonyLite.Engine.Snapshots;
+using HarmonyLite.Nats;
+using HarmonyLite.Nats.JetStream;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace HarmonyLite.Engine.Node;
+
+/// <summary>
+/// One HarmonyLite node: watches the database, publishes its changes, applies everyone else's.
+/// <see cref="StartAsync"/> returns once the node replicates; <see cref="StopAsync"/> shuts it down
+/// cleanly (the batch in flight is finished, the embedded nats-server stopped).
+/// </summary>
+public sealed class HarmonyNode : IAsyncDisposable
+{
+    /// <summary>How long a stop waits for the batch in flight before cutting it short.</summary>
+    public static readonly TimeSpan StopGracePeriod = TimeSpan.FromSeconds(15);
+
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly ReplicationTopology _topology;
+    private readonly NodeCounters _counters = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _aborting = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly List<ShardWorker> _shards = new();
+    private readonly List<Task> _loops = new();
+    private EmbeddedNatsServer? _embedded;
+    private NatsConnection? _nats;
+    private JetStreamContext? _jetStream;
+    private CaptureInstaller? _capture;
+    private ChangeReader? _reader;
+    private DatabaseChangeWatcher? _watcher;
+    private int _stopRequested;
+    private volatile NodeState _state = NodeState.Starting;
+
+    private HarmonyNode(HarmonyConfig config, ILoggerFactory loggerFactory)
+    {
+        Config = config;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger("HarmonyLite.Node");
+        _topology = ReplicationTopology.From(config);
+    }
+
+    public HarmonyConfig Config { get; }
+    public long NodeId => Config.NodeId;
+    public NodeState State => _state;
+    public DateTimeOffset StartedAt { get; private set; }
+
+    /// <summary>Completes when the node has stopped; faulted when it stopped because of a failure.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Starts a node and returns once it replicates. A failure to start disposes what was started and throws.</summary>
+    public static async Task<HarmonyNode> StartAsync(HarmonyConfig config, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
+    {
+        var node = new HarmonyNode(config, loggerFactory ?? NullLoggerFactory.Instance);
+        try
+        {
+            await node.StartCoreAsync(cancellationToken).ConfigureAwait(false);
+            return node;
+        }
+        catch
+        {
+            node._state = NodeState.Faulted;
+            await node.ReleaseAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
+        StartedAt = DateTimeOffset.UtcNow;
+        var db = Path.GetFullPath(Config.DbPath);
+        _logger.LogInformation("Starting node {NodeId} for {Database}", unchecked((ulong)NodeId), db);
+        if (DatabaseFileSwap.RecoverInterrupted(db) is { } recovered) _logger.LogWarning("{Recovered}", recovered);
+        if (!File.Exists(db))
+            throw new HarmonyNodeException($"The database {db} (db_path) does not exist. Create it with its schema first, or restore a snapshot into it.");
+
+        _capture = await CaptureInstaller.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
+        CaptureReportLog.Write(_logger, await _capture.InstallAsync(cancellationToken).ConfigureAwait(false), onlyChanges: false);
+
+        var urls = await StartNatsServerAsync(cancellationToken).ConfigureAwait(false);
+        _nats = await NatsConnection.ConnectAsync(NatsOptionsFactory.Create(Config, urls, _loggerFactory), cancellationToken).ConfigureAwait(false);
+        _jetStream = new JetStreamContext(_nats);
+        await new ReplicationStreams(_jetStream, _topology, Config.ReplicationLog, _logger).EnsureAsync(cancellationToken).ConfigureAwait(false);
+
+        if (Config.Replicate)
+        {
+            foreach (var shard in _topology.ShardNumbers)
+            {
+                var worker = await ShardWorker.OpenAsync(this, shard, db, cancellationToken).ConfigureAwait(false);
+                _shards.Add(worker);
+                await worker.Consumer.LoadPositionAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            _logger.LogWarning("replicate = false: this node publishes its changes but applies none from other nodes");
+        }
+
+        _reader = await ChangeReader.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
+        _watcher = new DatabaseChangeWatcher(db, Config.PollingInterval > TimeSpan.Zero ? Config.PollingInterval : TimeSpan.FromSeconds(1));
+        if (!_watcher.IsWatchingFileSystem)
+            _logger.LogWarning("Cannot watch {Database} for changes ({Reason}); polling every {Interval}", db, _watcher.WatchError, _watcher.PollingInterval);
+        var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), _reader, _capture, _jetStream, _watcher, _counters,
+            _loggerFactory.CreateLogger("HarmonyLite.Publisher"));
+
+        _loops.Add(RunLoopAsync("publisher", () => publisher.RunAsync(_stopping.Token, _aborting.Token)));
+        foreach (var worker in _shards)
+            _loops.Add(RunLoopAsync($"consumer of {worker.Consumer.Stream}", () => worker.Consumer.RunAsync(_stopping.Token, _aborting.Token)));
+        if (Config.SleepTimeout > TimeSpan.Zero)
+            _loops.Add(RunLoopAsync("sleep timer", () => SleepWhenIdleAsync(_stopping.Token)));
+        _ = SuperviseAsync();
+
+        _state = NodeState.Running;
+        _logger.LogInformation("Node {NodeId} replicating {Database} over {Shards} shard stream(s) via {Url}",
+            unchecked((ulong)NodeId), db, _topology.Shards, _nats.ConnectedUrl);
+    }
+
+    private async Task<IReadOnlyList<string>> StartNatsServerAsync(CancellationToken cancellationToken)
+    {
+        if (!Config.Nats.UsesEmbeddedServer) return Config.Nats.Urls;
+        var bind = Config.Nats.BindAddress;
+        var options = new EmbeddedNatsServerOptions
+        {
+            NodeId = NodeId,
+            DataDirectory = Path.GetDirectoryName(Path.GetFullPath(Config.DbPath))!,
+            ClusterAddress = Config.Cluster.ListenAddress is { } listen ? $"{listen.Host}:{listen.Port}" : null,
+            ClusterPeers = Config.Cluster.Peers.Select(p => p.ToString()).ToList(),
+            LeafServers = Config.Cluster.LeafServers.Select(l => l.Hub ? $"{l.Url}?hub=true" : l.Url.ToString()).ToList(),
+            IncludeConfigFile = Config.Nats.ServerConfig.Length == 0 ? null : Config.Nats.ServerConfig,
+            LoggerFactory = _loggerFactory,
+        }.WithBindAddress($"{bind.Host}:{bind.Port}");
+        _embedded = new EmbeddedNatsServer(options);
+        await _embedded.StartAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("Embedded nats-server {Server} ready at {Url}", _embedded.ServerName, _embedded.ClientUrl);
+        return [_embedded.ClientUrl];
+    }
+
+    private Task RunLoopAsync(string name, Func<Task> loop) => Task.Run(async () =>
+    {
+        try
+        {
+            await loop().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _counters.Error($"The {name} failed: {ex.Message}");
+            _logger.LogCritical(ex, "The {Loop} failed; stopping the node", name);
+            throw new HarmonyNodeException($"The {name} of node {unchecked((ulong)NodeId)} failed: {ex.Message}", ex);
+        }
+        finally
+        {
+            // Any loop ending ends the node: a node that half-replicates is worse than one that stops and says why.
+            RequestStop();
+        }
+    });
+
+    private async Task SleepWhenIdleAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var idle = DateTime.UtcNow - _counters.LastActivity;
+            if (idle >= Config.SleepTimeout)
+            {
+                _logger.LogInformation("No replication activity for {Idle}; stopping (sleep_timeout)", Config.SleepTimeout);
+                return;
+            }
+            await Task.Delay(Config.SleepTimeout - idle + TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SuperviseAsync()
+    {
+        Exception? failure = null;
+        try
+        {
+            await Task.WhenAll(_loops).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            failure = _loops.Where(l => l.IsFaulted).Select(l => l.Exception!.GetBaseException()).FirstOrDefault();
+        }
+        _state = failure is null ? NodeState.Stopping : NodeState.Faulted;
+        await ReleaseAsync().ConfigureAwait(false);
+        if (failure is null)
+        {
+            _state = NodeState.Stopped;
+            _logger.LogInformation("Node {NodeId} stopped", unchecked((ulong)NodeId));
+            _completion.TrySetResult();
+        }
+        else
+        {
+            _completion.TrySetException(failure);
+        }
+    }
+
+    private void RequestStop()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) != 0) return;
+        if (_state == NodeState.Running) _state = NodeState.Stopping;
+        _stopping.Cancel();
+        _aborting.CancelAfter(StopGracePeriod);
+    }
+
+    /// <summary>Stops the node gracefully and waits until it has stopped. Does not throw for a node that failed; see <see cref="Completion"/>.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        RequestStop();
+        using var registration = cancellationToken.Register(() => _aborting.Cancel());
+        try { await _completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false); }
+        catch (Exception) when (_completion.Task.IsFaulted) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_loops.Count == 0)
+        {
+            await ReleaseAsync().ConfigureAwait(false);
+            return;
+        }
+        await StopAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>The node's progress: stream positions from NATS, applied positions and counters from the node.</summary>
+    public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var shards = new List<ShardStatus>();
+        foreach (var shard in _topology.ShardNumbers)
+        {
+            var stream = _topology.StreamName(shard);
+            ulong first = 0, last = 0;
+            if (_jetStream is not null && _state == NodeState.Running)
+            {
+                try
+                {
+                    var info = await _jetStream.GetStreamInfoAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
+                    (first, last) = (info.State.FirstSequence, info.State.LastSequence);
+                }
+                catch (NatsException ex)
+                {
+                    _counters.Error($"Reading {stream} from NATS failed: {ex.Message}");
+                }
+            }
+            var applied = _shards.FirstOrDefault(w => w.Consumer.Shard == shard)?.Consumer.AppliedSequence ?? 0;
+            shards.Add(new ShardStatus(shard, stream, first, last, applied));
+        }
+        long pending = 0;
+        if (_state == NodeState.Running)
+        {
+            await using var reader = await ChangeReader.OpenAsync(Config.DbPath, NodeId, null, cancellationToken).ConfigureAwait(false);
+            pending = await reader.CountPendingAsync(cancellationToken).ConfigureAwait(false);
+        }
+        return new NodeStatus(NodeId, _state, Path.GetFullPath(Config.DbPath), _nats?.ConnectedUrl ?? "", StartedAt, shards,
+            _counters.PublishedBatches, _counters.AppliedBatches, pending, _counters.QuarantinedMessages, _counters.LastError);
+    }
+
+    private async Task ReleaseAsync()
+    {
+        foreach (var worker in _shards) await worker.DisposeAsync().ConfigureAwait(false);
+        _shards.Clear();
+        _watcher?.Dispose();
+        if (_reader is not null) await _reader.DisposeAsync().ConfigureAwait(false);
+        if (_capture is not null) await _capture.DisposeAsync().ConfigureAwait(false);
+        if (_nats is not null)
+        {
+            try { await _nats.DisposeAsync().ConfigureAwait(false); }
+            catch (NatsException ex) { _logger.LogDebug("Closing the NATS connection: {Error}", ex.Message); }
+        }
+        if (_embedded is not null) await _embedded.DisposeAsync().ConfigureAwait(false);
+        (_reader, _capture, _nats, _embedded, _watcher) = (null, null, null, null, null);
+    }
+
+    /// <summary>What one shard needs on this node: its consumer and the connections it applies through.</summary>
+    private sealed class ShardWorker : IAsyncDisposable
+    {
+        private readonly ChangeApplier _applier;
+        private readonly QuarantineStore _quarantine;
+
+        private ShardWorker(ShardConsumer consumer, ChangeApplier applier, QuarantineStore quarantine)
+        {
+            Consumer = consumer;
+            _applier = applier;
+            _quarantine = quarantine;
+        }
+
+        public ShardConsumer Consumer { get; }
+
+        public static async Task<ShardWorker> OpenAsync(HarmonyNode node, int shard, string db, CancellationToken cancellationToken)
+        {
+            var applier = await ChangeApplier.OpenAsync(db, null, cancellationToken).ConfigureAwait(false);
+            var quarantine = await QuarantineStore.OpenAsync(db, null, cancellationToken).ConfigureAwait(false);
+            var consumer = new ShardConsumer(node.NodeId, shard, node._topology, node._jetStream!, applier, quarantine, node._counters,
+                node._loggerFactory.CreateLogger("HarmonyLite.Consumer"));
+            return new ShardWorker(consumer, applier, quarantine);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _applier.DisposeAsync().ConfigureAwait(false);
+            await _quarantine.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+}

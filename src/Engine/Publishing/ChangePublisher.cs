@@ -1,0 +1,142 @@
+using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Codec.Wire;
+using HarmonyLite.Engine.Common;
+using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Engine.Node;
+using HarmonyLite.Nats;
+using HarmonyLite.Nats.JetStream;
+using Microsoft.Extensions.Logging;
+
+namespace HarmonyLite.Engine.Publishing;
+
+/// <summary>
+/// The publish side of a node: on every wake-up from the <see cref="DatabaseChangeWatcher"/> it picks
+/// up schema changes, reads pending changes (whole transactions, in one read transaction), publishes
+/// each batch to its shard stream with a deterministic <c>Nats-Msg-Id</c>, waits for the ack, and only
+/// then marks the changes published. A crash anywhere republishes the same batch id, which JetStream
+/// de-duplicates.
+/// </summary>
+public sealed class ChangePublisher
+{
+    /// <summary>Header carrying the publishing node's id, so receivers skip their own messages without decoding.</summary>
+    public const string NodeIdHeader = "Harmonylite-Node-Id";
+
+    private readonly ChangeReader _reader;
+    private readonly CaptureInstaller _capture;
+    private readonly ChangeBatchEncoder _encoder;
+    private readonly JetStreamContext _jetStream;
+    private readonly ReplicationTopology _topology;
+    private readonly DatabaseChangeWatcher _watcher;
+    private readonly NodeCounters _counters;
+    private readonly ILogger _logger;
+    private readonly int _scanMaxChanges;
+    private readonly TimeSpan _cleanupInterval;
+    private readonly bool _publish;
+    private readonly string _nodeIdText;
+    private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
+    private DateTime _lastCleanup = DateTime.UtcNow;
+
+    public ChangePublisher(ChangePublisherSettings settings, ChangeReader reader, CaptureInstaller capture, JetStreamContext jetStream,
+        DatabaseChangeWatcher watcher, NodeCounters counters, ILogger logger)
+    {
+        _reader = reader;
+        _capture = capture;
+        _jetStream = jetStream;
+        _watcher = watcher;
+        _counters = counters;
+        _logger = logger;
+        _topology = settings.Topology;
+        _scanMaxChanges = settings.ScanMaxChanges;
+        _cleanupInterval = settings.CleanupInterval;
+        _publish = settings.Publish;
+        _nodeIdText = settings.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _encoder = new ChangeBatchEncoder(new ChangeBatchEncoderOptions { Compress = settings.Compress });
+        if (!_publish)
+            _logger.LogWarning("publish = false: this node is a read-only replica; local writes stay on this node and are not replicated");
+    }
+
+    /// <summary>
+    /// Runs until <paramref name="stopping"/> is cancelled. A batch already being published when it is
+    /// cancelled is finished (unless <paramref name="aborting"/> is cancelled too), so stopping never
+    /// leaves a published batch unmarked.
+    /// </summary>
+    public async Task RunAsync(CancellationToken stopping, CancellationToken aborting)
+    {
+        while (!stopping.IsCancellationRequested)
+        {
+            await PublishPendingAsync(stopping, aborting).ConfigureAwait(false);
+            if (DateTime.UtcNow - _lastCleanup >= _cleanupInterval)
+            {
+                var removed = await _reader.CleanupPublishedAsync(aborting).ConfigureAwait(false);
+                if (removed > 0) _logger.LogDebug("Removed {Count} published change rows", removed);
+                _lastCleanup = DateTime.UtcNow;
+            }
+            try
+            {
+                await _watcher.WaitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+    }
+
+    /// <summary>Publishes everything pending now; returns the number of batches.</summary>
+    public async Task<int> PublishPendingAsync(CancellationToken stopping, CancellationToken aborting)
+    {
+        await RefreshCaptureIfSchemaChangedAsync(aborting).ConfigureAwait(false);
+        var batches = 0;
+        while (!stopping.IsCancellationRequested)
+        {
+            var pending = await _reader.ReadPendingAsync(_scanMaxChanges, aborting).ConfigureAwait(false);
+            if (pending is null) break;
+            if (_publish) await PublishAsync(pending, aborting).ConfigureAwait(false);
+            await _reader.MarkPublishedAsync(pending, aborting).ConfigureAwait(false);
+            batches++;
+        }
+        return batches;
+    }
+
+    private async Task RefreshCaptureIfSchemaChangedAsync(CancellationToken cancellationToken)
+    {
+        if (!await _capture.HasSchemaChangedAsync(cancellationToken).ConfigureAwait(false)) return;
+        var report = await _capture.InstallAsync(cancellationToken).ConfigureAwait(false);
+        CaptureReportLog.Write(_logger, report, onlyChanges: true);
+    }
+
+    private async Task PublishAsync(PendingBatch pending, CancellationToken cancellationToken)
+    {
+        var batch = pending.Batch;
+        var shard = _topology.ShardFor(batch.BatchId);
+        var subject = _topology.SubjectName(shard);
+        var payload = _encoder.Encode(batch);
+        var headers = new NatsHeaders { [NodeIdHeader] = _nodeIdText };
+        var options = new JetStreamPublishOptions { MsgId = batch.BatchId, ExpectedStream = _topology.StreamName(shard) };
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                var ack = await _jetStream.PublishAsync(subject, payload, headers, options, cancellationToken).ConfigureAwait(false);
+                _counters.Published();
+                _logger.LogDebug("Published batch {BatchId} ({Changes} changes, {Bytes} bytes) to {Stream} at {Sequence}{Duplicate}",
+                    batch.BatchId, batch.Changes.Count, payload.Length, ack.Stream, ack.Sequence, ack.Duplicate ? " (duplicate, already stored)" : "");
+                return;
+            }
+            catch (NatsPayloadTooLargeException ex)
+            {
+                // Retrying cannot help and the changes must not be dropped: say what to change.
+                var message = $"Batch {batch.BatchId} ({batch.Changes.Count} changes in whole transactions) is {payload.Length} bytes, more than the NATS server accepts ({ex.Message}). Raise max_payload in the nats-server configuration (nats.server_config for the embedded server) or write smaller transactions.";
+                _counters.Error(message);
+                _logger.LogError("{Message}", message);
+                await _backoff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is NatsException && !cancellationToken.IsCancellationRequested)
+            {
+                _counters.Error($"Publishing batch {batch.BatchId} to {subject} failed: {ex.Message}");
+                _logger.LogWarning("Publishing batch {BatchId} to {Subject} failed (attempt {Attempt}): {Error}; retrying", batch.BatchId, subject, attempt + 1, ex.Message);
+                await _backoff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}
