@@ -7,6 +7,7 @@ using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Codec.Zstd;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.EmbeddedNats;
+using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Snapshots;
 using HarmonyLite.Nats;
 using HarmonyLite.Nats.JetStream;
@@ -53,6 +54,8 @@ public static class EngineErrorClassifier
             "Install change capture with Install-HarmonyTriggers, or start a node on the database with Start-HarmonyNode."),
         NatsServerNotFoundException => new(ErrorCategory.NotInstalled, "NatsServerNotFound"),
         ZstdUnavailableException => new(ErrorCategory.NotInstalled, "ZstdUnavailable"),
+        HarmonyNodeException { InnerException: { } inner } => Classify(inner) with { ErrorId = "NodeFailed" },
+        HarmonyNodeException => new(ErrorCategory.ResourceUnavailable, "NodeFailed"),
         EmbeddedNatsServerStartException => new(ErrorCategory.ResourceUnavailable, "EmbeddedNatsServerStart"),
         NatsAuthorizationException => new(ErrorCategory.AuthenticationError, "NatsAuthorization"),
         NatsConnectionException => new(ErrorCategory.ConnectionError, "NatsConnection"),
