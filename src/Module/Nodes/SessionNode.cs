@@ -29,6 +29,7 @@ public sealed class SessionNode
 
     public NodeState State => _node?.State ?? _startFailure switch
     {
+        null when StopRequested && Volatile.Read(ref _startCalled) == 0 => NodeState.Stopped,
         null => NodeState.Starting,
         OperationCanceledException when StopRequested => NodeState.Stopped,
         _ => NodeState.Faulted,
