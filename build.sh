@@ -124,7 +124,7 @@ cmd_test() {
 cmd_demo() {
   ensure_setup
   cmd_build >/dev/null
-  exec "$ROOT/examples/demo.sh" "$ROOT/src/Host/bin/$CONFIGURATION/net8.0/harmonylite"
+  "$ROOT/examples/demo.sh" "$ROOT/src/Host/bin/$CONFIGURATION/net8.0/harmonylite"
 }
 
 cmd_bench() {

@@ -7,6 +7,12 @@ namespace HarmonyLite.Engine.Publishing;
 /// its -wal and -shm files, with a periodic wake-up as the fallback for file systems that do not
 /// report changes (network shares, some containers). Bursts of events coalesce into one signal.
 /// </summary>
+/// <remarks>
+/// A write raises its events when the writer puts frames into the -wal file, which is before its commit
+/// is visible to readers (that happens through the memory-mapped -shm, which raises no event). So every
+/// burst wakes the waiter twice: at once, for latency, and again <see cref="SettleDelay"/> after the burst's
+/// last event, by when the commit is visible.
+/// </remarks>
 public sealed class DatabaseChangeWatcher : IDisposable
 {
     // Capacity 1 with DropWrite: any number of events while the publisher is busy leave one pending wake-up.
@@ -16,6 +22,7 @@ public sealed class DatabaseChangeWatcher : IDisposable
         SingleReader = true,
     });
     private readonly FileSystemWatcher? _watcher;
+    private readonly Timer _trailing;
     private readonly string[] _watchedNames;
 
     public DatabaseChangeWatcher(string databasePath, TimeSpan pollingInterval)
@@ -26,6 +33,7 @@ public sealed class DatabaseChangeWatcher : IDisposable
         var fullPath = Path.GetFullPath(databasePath);
         var name = Path.GetFileName(fullPath);
         _watchedNames = new[] { name, name + "-wal", name + "-shm", name + "-journal" };
+        _trailing = new Timer(_ => Notify());
         try
         {
             _watcher = new FileSystemWatcher(Path.GetDirectoryName(fullPath)!, name + "*")
@@ -48,6 +56,9 @@ public sealed class DatabaseChangeWatcher : IDisposable
             WatchError = ex.Message;
         }
     }
+
+    /// <summary>How long after the last event of a burst the second wake-up comes.</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(15);
 
     /// <summary>How long <see cref="WaitAsync"/> waits at most when no event arrives.</summary>
     public TimeSpan PollingInterval { get; }
@@ -84,13 +95,19 @@ public sealed class DatabaseChangeWatcher : IDisposable
         var name = e.Name ?? "";
         foreach (var watched in _watchedNames)
         {
-            if (string.Equals(name, watched, StringComparison.Ordinal)) { Notify(); return; }
+            if (string.Equals(name, watched, StringComparison.Ordinal))
+            {
+                Notify();
+                _trailing.Change(SettleDelay, Timeout.InfiniteTimeSpan);
+                return;
+            }
         }
     }
 
     public void Dispose()
     {
         _watcher?.Dispose();
+        _trailing.Dispose();
         _signal.Writer.TryComplete();
     }
 }

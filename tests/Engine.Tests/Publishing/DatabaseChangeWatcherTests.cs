@@ -34,6 +34,32 @@ public sealed class DatabaseChangeWatcherTests
     }
 
     [Fact]
+    public async Task A_write_by_the_sqlite3_shell_to_a_database_kept_open_in_WAL_mode_wakes_the_waiter()
+    {
+        using var dir = new TempDirectory("harmonylite-demo.x");
+        var db = dir.File("node-1.db");
+        await Sqlite3Async(db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+        // The node keeps connections open in WAL mode, as it does while running.
+        await using var held = new SqliteConnection($"Data Source={db};Pooling=False");
+        await held.OpenAsync();
+        await Execute(held, "PRAGMA journal_mode=WAL; SELECT count(*) FROM t;");
+        using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromMinutes(5));
+        while (await WaitBriefly(watcher)) { }
+
+        var wait = watcher.WaitAsync(CancellationToken.None);
+        await Sqlite3Async(db, "INSERT INTO t(v) VALUES ('x');");
+        var finished = await Task.WhenAny(wait, Task.Delay(TimeSpan.FromSeconds(20)));
+        Assert.Same(wait, finished);
+    }
+
+    private static async Task Sqlite3Async(string db, string sql)
+    {
+        using var shell = Process.Start(new ProcessStartInfo("sqlite3", new[] { db, sql }) { UseShellExecute = false })!;
+        await shell.WaitForExitAsync();
+        Assert.Equal(0, shell.ExitCode);
+    }
+
+    [Fact]
     public async Task Without_events_the_waiter_returns_after_the_polling_interval()
     {
         using var dir = new TempDirectory();
