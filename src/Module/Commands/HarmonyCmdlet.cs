@@ -79,14 +79,25 @@ public abstract class HarmonyCmdlet : PSCmdlet
         var loaded = ConfigurationLoader.Load(file, overrides);
         foreach (var warning in loaded.Warnings) WriteWarning(warning.ToString());
         foreach (var notice in loaded.Notices) WriteVerbose(notice);
-        var processDirectory = Environment.CurrentDirectory;
-        if (!System.IO.Path.IsPathRooted(loaded.Config.DbPath)
-            && !string.Equals(SessionState.Path.CurrentFileSystemLocation.ProviderPath.TrimEnd(System.IO.Path.DirectorySeparatorChar), processDirectory.TrimEnd(System.IO.Path.DirectorySeparatorChar), StringComparison.Ordinal))
-        {
-            WriteWarning($"{file}: db_path '{loaded.Config.DbPath}' is relative, so it is resolved against the process working directory {processDirectory} (as the harmonylite sidecar does), not the PowerShell location {SessionState.Path.CurrentFileSystemLocation.ProviderPath}. Use an absolute db_path.");
-        }
+        WarnIfResolvedElsewhere(file, loaded.Config.DbPath);
         return loaded.Config;
     }
+
+    // The engine resolves a relative db_path against the process working directory, as the sidecar does; in pwsh that
+    // is not the current location, which Set-Location changes without telling the process.
+    private void WarnIfResolvedElsewhere(string file, string databasePath)
+    {
+        if (System.IO.Path.IsPathRooted(databasePath)) return;
+        var location = SessionState.Path.CurrentFileSystemLocation.ProviderPath;
+        var process = Environment.CurrentDirectory;
+        if (SamePath(location, process)) return;
+        WriteWarning($"{file}: db_path '{databasePath}' is relative, so it is resolved against the process working directory {process}, "
+            + $"not the PowerShell location {location}. Use an absolute db_path.");
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(a)), System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(b)),
+            OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Writes an engine log record: debug as debug, information as verbose, warnings and errors as warnings (the call itself decides whether the cmdlet fails).</summary>
     private protected void WriteLogRecord(HarmonyLogRecord record)
