@@ -3,6 +3,7 @@ using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Node;
 using Microsoft.Extensions.Logging;
 using HarmonyLite.Host.CommandLine;
+using HarmonyLite.Host.Logging;
 
 namespace HarmonyLite.Host;
 
@@ -73,7 +74,7 @@ public static class HostCommand
     /// <summary>Running a node, -cleanup and -save-snapshot: each one engine call, errors reported as one line.</summary>
     private static async Task<int> RunReplicationAsync(HostMode mode, HarmonyConfig config, TextWriter error, CancellationToken cancellationToken)
     {
-        using var loggerFactory = HostLogging.Create(config.Logging);
+        using var loggerFactory = new LineLoggerFactory(config.Logging, error);
         try
         {
             return mode switch

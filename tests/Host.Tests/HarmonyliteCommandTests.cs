@@ -124,11 +124,15 @@ public sealed class HarmonyliteCommandTests
     }
 
     [Fact]
-    public async Task Running_a_node_says_it_is_not_in_this_build_and_exits_1()
+    public async Task Running_a_node_on_a_missing_database_exits_1_saying_what_to_do()
     {
-        var result = await HarmonyliteProcess.RunAsync("-config", "examples/node-2.toml");
+        using var dir = new TempDirectory();
+        var config = dir.File("node.toml");
+        await File.WriteAllTextAsync(config, $"db_path = \"{dir.File("missing.db")}\"\nnode_id = 5\n");
+
+        var result = await HarmonyliteProcess.RunAsync("-config", config);
 
         Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("the replication node is not available in this build", result.Error);
+        Assert.Contains("missing.db (db_path) does not exist", result.Error);
     }
 }

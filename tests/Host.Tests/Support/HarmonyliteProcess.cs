@@ -10,7 +10,7 @@ internal sealed record HarmonyliteResult(int ExitCode, string Output, string Err
 }
 
 /// <summary>
-/// Runs the built harmonylite.dll (copied next to the tests by the project reference) as a child process
+/// Runs the built harmonylite.dll (in its own build folder, see HarmonyliteBuild) as a child process
 /// with <c>dotnet</c>, from the repository root so example paths resolve.
 /// </summary>
 internal static class HarmonyliteProcess
@@ -26,7 +26,7 @@ internal static class HarmonyliteProcess
             UseShellExecute = false,
             WorkingDirectory = RepositoryLayout.Root,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "harmonylite.dll"));
+        start.ArgumentList.Add(HarmonyliteBuild.DllPath);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
