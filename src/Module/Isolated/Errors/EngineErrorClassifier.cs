@@ -1,0 +1,118 @@
+using System.Management.Automation;
+using System.Reflection;
+using HarmonyLite.Engine.Apply;
+using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Codec.Cbor;
+using HarmonyLite.Engine.Codec.Wire;
+using HarmonyLite.Engine.Codec.Zstd;
+using HarmonyLite.Engine.Configuration;
+using HarmonyLite.Engine.EmbeddedNats;
+using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Snapshots;
+using HarmonyLite.Nats;
+using HarmonyLite.Nats.JetStream;
+using HarmonyLite.Nats.KeyValue;
+using HarmonyLite.Nats.ObjectStore;
+using Microsoft.Data.Sqlite;
+
+namespace HarmonyLite.PowerShell.Isolated.Errors;
+
+/// <summary>
+/// Maps the exceptions the engine, the NATS client and SQLite throw to PowerShell error categories and ids, so
+/// scripts can tell a bad configuration from a busy database from a lost connection.
+/// </summary>
+public static class EngineErrorClassifier
+{
+    /// <summary>The exception that says what went wrong: wrappers (aggregate, reflection) with one cause are looked through.</summary>
+    public static Exception Cause(Exception exception)
+    {
+        ArgumentNullException.ThrowIfNull(exception);
+        while (true)
+        {
+            switch (exception)
+            {
+                case AggregateException { InnerExceptions.Count: 1 } aggregate:
+                    exception = aggregate.InnerExceptions[0];
+                    continue;
+                case TargetInvocationException { InnerException: { } inner }:
+                    exception = inner;
+                    continue;
+                default:
+                    return exception;
+            }
+        }
+    }
+
+    public static EngineErrorClass Classify(Exception exception) => Cause(exception) switch
+    {
+        ConfigurationException e => new(ErrorCategory.InvalidArgument, "InvalidConfiguration", e.Origin),
+        DatabaseInUseException e => new(ErrorCategory.ResourceBusy, "DatabaseInUse", e.DatabasePath),
+        SnapshotIntegrityException => new(ErrorCategory.InvalidData, "SnapshotIntegrity"),
+        ObjectStoreIntegrityException e => new(ErrorCategory.InvalidData, "SnapshotIntegrity", e.Name),
+        SnapshotNotFoundException e => new(ErrorCategory.ObjectNotFound, "SnapshotNotFound", e.Id),
+        CaptureNotInstalledException e => new(ErrorCategory.NotInstalled, "CaptureNotInstalled", e.DatabasePath,
+            "Install change capture with Install-HarmonyTriggers, or start a node on the database with Start-HarmonyNode."),
+        NatsServerNotFoundException => new(ErrorCategory.NotInstalled, "NatsServerNotFound"),
+        ZstdUnavailableException => new(ErrorCategory.NotInstalled, "ZstdUnavailable"),
+        HarmonyNodeException { InnerException: { } inner } => Classify(inner) with { ErrorId = "NodeFailed" },
+        HarmonyNodeException => new(ErrorCategory.ResourceUnavailable, "NodeFailed"),
+        EmbeddedNatsServerStartException => new(ErrorCategory.ResourceUnavailable, "EmbeddedNatsServerStart"),
+        NatsAuthorizationException => new(ErrorCategory.AuthenticationError, "NatsAuthorization"),
+        NatsConnectionException => new(ErrorCategory.ConnectionError, "NatsConnection"),
+        NatsTimeoutException => new(ErrorCategory.OperationTimeout, "NatsTimeout"),
+        NatsNoRespondersException e => new(ErrorCategory.ResourceUnavailable, "NatsNoResponders", e.Subject),
+        JetStreamNotEnabledException e => new(ErrorCategory.NotEnabled, "JetStreamNotEnabled", e.Subject),
+        JetStreamNoStreamException e => new(ErrorCategory.ObjectNotFound, "JetStreamNoStream", e.Subject),
+        JetStreamApiException e => new(JetStreamCategory(e), "JetStreamApi", e.Subject),
+        JetStreamConsumeException e => new(ErrorCategory.InvalidResult, "JetStreamConsume", e.Stream),
+        ObjectStoreBucketNotFoundException e => new(ErrorCategory.ObjectNotFound, "SnapshotBucketNotFound", e.Bucket),
+        KeyValueBucketNotFoundException e => new(ErrorCategory.ObjectNotFound, "KeyValueBucketNotFound", e.Bucket),
+        KeyValueConflictException e => new(ErrorCategory.ResourceBusy, "KeyValueConflict", e.Key),
+        NatsProtocolException => new(ErrorCategory.ProtocolError, "NatsProtocol"),
+        NatsPayloadTooLargeException e => new(ErrorCategory.LimitsExceeded, "NatsPayloadTooLarge", e.Subject),
+        NatsException => new(ErrorCategory.ConnectionError, "Nats"),
+        ChangeApplyException e => new(ErrorCategory.InvalidData, "ChangeApply", e.Table),
+        WireFormatException or CborDecodeException or ZstdDataException => new(ErrorCategory.InvalidData, "InvalidReplicationMessage"),
+        ZstdException => new(ErrorCategory.InvalidData, "Zstd"),
+        SqliteException e => ClassifySqlite(e),
+        OperationCanceledException => new(ErrorCategory.OperationStopped, "OperationStopped"),
+        TimeoutException => new(ErrorCategory.OperationTimeout, "Timeout"),
+        UnauthorizedAccessException => new(ErrorCategory.PermissionDenied, "AccessDenied"),
+        FileNotFoundException e => new(ErrorCategory.ObjectNotFound, "FileNotFound", e.FileName),
+        DirectoryNotFoundException => new(ErrorCategory.ObjectNotFound, "DirectoryNotFound"),
+        IOException => new(ErrorCategory.ResourceUnavailable, "IOError"),
+        ArgumentException e => new(ErrorCategory.InvalidArgument, "InvalidArgument", e.ParamName),
+        InvalidOperationException => new(ErrorCategory.InvalidOperation, "InvalidOperation"),
+        _ => new(ErrorCategory.NotSpecified, "UnexpectedError"),
+    };
+
+    private static ErrorCategory JetStreamCategory(JetStreamApiException exception) => exception.ErrorCode switch
+    {
+        JetStreamErrorCode.StreamNotFound or JetStreamErrorCode.ConsumerNotFound or JetStreamErrorCode.NoMessageFound => ErrorCategory.ObjectNotFound,
+        JetStreamErrorCode.InsufficientResources or JetStreamErrorCode.StorageResourcesExceeded
+            or JetStreamErrorCode.MaximumConsumersLimit or JetStreamErrorCode.MaximumStreamsLimit => ErrorCategory.QuotaExceeded,
+        JetStreamErrorCode.ClusterNoPeers or JetStreamErrorCode.ClusterNotAvailable or JetStreamErrorCode.StreamOffline => ErrorCategory.ResourceUnavailable,
+        JetStreamErrorCode.JetStreamNotEnabled or JetStreamErrorCode.JetStreamNotEnabledForAccount => ErrorCategory.NotEnabled,
+        _ => ErrorCategory.InvalidResult,
+    };
+
+    // Primary result codes, https://sqlite.org/rescode.html (the extended code's low byte).
+    private static EngineErrorClass ClassifySqlite(SqliteException exception) => exception.SqliteErrorCode switch
+    {
+        3 => new(ErrorCategory.PermissionDenied, "SqlitePermission"),
+        5 => new(ErrorCategory.ResourceBusy, "SqliteBusy", null,
+            "Another connection holds the database locked. Retry when the writing application is idle, or raise its busy timeout."),
+        6 => new(ErrorCategory.ResourceBusy, "SqliteLocked"),
+        7 => new(ErrorCategory.ResourceUnavailable, "SqliteOutOfMemory"),
+        8 => new(ErrorCategory.PermissionDenied, "SqliteReadOnly"),
+        10 => new(ErrorCategory.DeviceError, "SqliteIOError"),
+        11 => new(ErrorCategory.InvalidData, "SqliteCorrupt"),
+        26 => new(ErrorCategory.InvalidData, "SqliteNotADatabase"),
+        13 => new(ErrorCategory.QuotaExceeded, "SqliteFull"),
+        14 => new(ErrorCategory.OpenError, "SqliteCannotOpen"),
+        19 => new(ErrorCategory.InvalidData, "SqliteConstraint"),
+        20 => new(ErrorCategory.InvalidType, "SqliteMismatch"),
+        23 => new(ErrorCategory.PermissionDenied, "SqliteAuthorization"),
+        _ => new(ErrorCategory.InvalidOperation, "Sqlite"),
+    };
+}

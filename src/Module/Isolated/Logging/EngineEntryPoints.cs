@@ -1,0 +1,15 @@
+using HarmonyLite.Engine.Configuration;
+using HarmonyLite.Engine.Node;
+
+namespace HarmonyLite.PowerShell.Isolated.Logging;
+
+/// <summary>
+/// The engine calls that take a logger factory, given one that writes into an <see cref="EngineLog"/>: the cmdlet
+/// assembly calls these instead, so it never names a logging type itself.
+/// </summary>
+public static class EngineEntryPoints
+{
+    /// <summary><see cref="HarmonyNode.StartAsync"/>, logging into <paramref name="log"/> for the node's whole life.</summary>
+    public static Task<HarmonyNode> StartNodeAsync(HarmonyConfig config, EngineLog log, CancellationToken cancellationToken) =>
+        HarmonyNode.StartAsync(config, new EngineLogLoggerFactory(log), cancellationToken);
+}
