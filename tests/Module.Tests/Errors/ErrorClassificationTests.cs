@@ -26,6 +26,8 @@ public sealed class ErrorClassificationTests : IDisposable
         { new DatabaseInUseException("/data/app.db", ["sqlite3 (pid 7)"]), ErrorCategory.ResourceBusy, "DatabaseInUse" },
         { new SnapshotIntegrityException("digest mismatch"), ErrorCategory.InvalidData, "SnapshotIntegrity" },
         { new SnapshotNotFoundException("20250101T000000.000Z-1", "snapshot directory /b"), ErrorCategory.ObjectNotFound, "SnapshotNotFound" },
+        { new SnapshotStoreUnavailableException("no NATS server to connect to"), ErrorCategory.ConnectionError, "SnapshotStoreUnavailable" },
+        { new ReplicationLogTruncatedException("/data/app.db", "changes-1", 10, 500, "gap"), ErrorCategory.ResourceUnavailable, "ReplicationLogTruncated" },
         { new NatsConnectionException("no server"), ErrorCategory.ConnectionError, "NatsConnection" },
         { new NatsAuthorizationException("refused", "Authorization Violation"), ErrorCategory.AuthenticationError, "NatsAuthorization" },
         { new NatsTimeoutException("no answer"), ErrorCategory.OperationTimeout, "NatsTimeout" },

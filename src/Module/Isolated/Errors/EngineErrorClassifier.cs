@@ -50,6 +50,8 @@ public static class EngineErrorClassifier
         SnapshotIntegrityException => new(ErrorCategory.InvalidData, "SnapshotIntegrity"),
         ObjectStoreIntegrityException e => new(ErrorCategory.InvalidData, "SnapshotIntegrity", e.Name),
         SnapshotNotFoundException e => new(ErrorCategory.ObjectNotFound, "SnapshotNotFound", e.Id),
+        SnapshotStoreUnavailableException => new(ErrorCategory.ConnectionError, "SnapshotStoreUnavailable"),
+        ReplicationLogTruncatedException e => new(ErrorCategory.ResourceUnavailable, "ReplicationLogTruncated", e.Stream),
         CaptureNotInstalledException e => new(ErrorCategory.NotInstalled, "CaptureNotInstalled", e.DatabasePath,
             "Install change capture with Install-HarmonyTriggers, or start a node on the database with Start-HarmonyNode."),
         NatsServerNotFoundException => new(ErrorCategory.NotInstalled, "NatsServerNotFound"),

@@ -1,5 +1,6 @@
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Snapshots;
 
 namespace HarmonyLite.PowerShell.Isolated.Logging;
 
@@ -12,4 +13,8 @@ public static class EngineEntryPoints
     /// <summary><see cref="HarmonyNode.StartAsync"/>, logging into <paramref name="log"/> for the node's whole life.</summary>
     public static Task<HarmonyNode> StartNodeAsync(HarmonyConfig config, EngineLog log, CancellationToken cancellationToken) =>
         HarmonyNode.StartAsync(config, new EngineLogLoggerFactory(log), cancellationToken);
+
+    /// <summary><see cref="SnapshotService.OpenAsync(HarmonyConfig, Microsoft.Extensions.Logging.ILoggerFactory, CancellationToken)"/>, logging into <paramref name="log"/>.</summary>
+    public static Task<SnapshotService> OpenSnapshotServiceAsync(HarmonyConfig config, EngineLog log, CancellationToken cancellationToken) =>
+        SnapshotService.OpenAsync(config, new EngineLogLoggerFactory(log), cancellationToken);
 }
