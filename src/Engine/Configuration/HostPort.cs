@@ -8,6 +8,31 @@ namespace HarmonyLite.Engine.Configuration;
 /// </summary>
 public readonly record struct HostPort(string Host, int Port)
 {
+    /// <summary>The port value nats-server reads as "pick any free port".</summary>
+    public const int AnyPort = -1;
+
+    /// <summary>The host used when an address leaves it empty, as in Go's <c>:4222</c>.</summary>
+    public const string AllInterfaces = "0.0.0.0";
+
+    /// <summary>
+    /// Parses a listen address for use: an empty host becomes <see cref="AllInterfaces"/>, port 0 becomes
+    /// <see cref="AnyPort"/>. <paramref name="what"/> names the setting in the error.
+    /// </summary>
+    /// <exception cref="ArgumentException">Not host:port, or the port is out of range.</exception>
+    public static HostPort Parse(string text, string what)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var parsed = TryParse(text.Trim(), out var problem)
+            ?? throw new ArgumentException($"{what} '{text}': {problem}.", nameof(text));
+        return new HostPort(parsed.Host.Length == 0 ? AllInterfaces : parsed.Host, parsed.Port == 0 ? AnyPort : parsed.Port);
+    }
+
+    /// <summary>True when the host means "every interface" rather than one address.</summary>
+    public bool IsAllInterfaces => Host is "" or AllInterfaces or "::" or "[::]";
+
+    /// <summary>The host as it goes into a URL or a listen string: IPv6 in brackets.</summary>
+    public string HostForUrl => Host.Contains(':') ? $"[{Host}]" : Host;
+
     /// <summary>Reads <c>host:port</c>, <c>:port</c> or <c>[v6]:port</c>; null with <paramref name="problem"/> set when invalid.</summary>
     public static HostPort? TryParse(string text, out string problem)
     {
@@ -36,6 +61,5 @@ public readonly record struct HostPort(string Host, int Port)
         return new HostPort(host, port);
     }
 
-    public override string ToString() =>
-        (Host.Contains(':') ? $"[{Host}]" : Host) + ":" + Port.ToString(CultureInfo.InvariantCulture);
+    public override string ToString() => HostForUrl + ":" + Port.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using HarmonyLite.Engine.Configuration;
 
 namespace HarmonyLite.Engine.EmbeddedNats;
 

@@ -1,3 +1,4 @@
+using HarmonyLite.Engine.Configuration;
 namespace HarmonyLite.Engine.EmbeddedNats;
 
 /// <summary>The cluster block: name, where to listen for routes (null: nowhere), and the routes to solicit.</summary>

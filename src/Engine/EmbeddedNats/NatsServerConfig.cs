@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using HarmonyLite.Engine.Configuration;
 
 namespace HarmonyLite.Engine.EmbeddedNats;
 

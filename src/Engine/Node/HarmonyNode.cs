@@ -187,17 +187,16 @@ public sealed class HarmonyNode : IAsyncDisposable
     private async Task<IReadOnlyList<string>> StartNatsServerAsync(CancellationToken cancellationToken)
     {
         if (!Config.Nats.UsesEmbeddedServer) return Config.Nats.Urls;
-        var bind = Config.Nats.BindAddress;
         var options = new EmbeddedNatsServerOptions
         {
             NodeId = NodeId,
             DataDirectory = Path.GetDirectoryName(Path.GetFullPath(Config.DbPath))!,
-            ClusterAddress = Config.Cluster.ListenAddress is { } listen ? $"{listen.Host}:{listen.Port}" : null,
+            ClusterAddress = Config.Cluster.ListenAddress?.ToString(),
             ClusterPeers = Config.Cluster.Peers.Select(p => p.ToString()).ToList(),
             LeafServers = Config.Cluster.LeafServers.Select(l => l.Hub ? $"{l.Url}?hub=true" : l.Url.ToString()).ToList(),
             IncludeConfigFile = Config.Nats.ServerConfig.Length == 0 ? null : Config.Nats.ServerConfig,
             LoggerFactory = _loggerFactory,
-        }.WithBindAddress($"{bind.Host}:{bind.Port}");
+        }.WithBindAddress(Config.Nats.BindAddress.ToString());
         _embedded = new EmbeddedNatsServer(options);
         await _embedded.StartAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Embedded nats-server {Server} ready at {Url}", _embedded.ServerName, _embedded.ClientUrl);

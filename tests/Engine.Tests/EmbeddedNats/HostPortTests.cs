@@ -1,5 +1,6 @@
 using HarmonyLite.Engine.EmbeddedNats;
 using Xunit;
+using HarmonyLite.Engine.Configuration;
 
 namespace HarmonyLite.Engine.Tests.EmbeddedNats;
 
@@ -16,10 +17,10 @@ public sealed class HostPortTests
         Assert.Equal(new HostPort(host, port), HostPort.Parse(text, "test"));
 
     [Theory]
-    [InlineData("4222", "is not host:port")]
-    [InlineData("host:port", "is not a number")]
-    [InlineData("host:70000", "is not a number from 0 to 65535")]
-    [InlineData("::1:6222", "without brackets")]
+    [InlineData("4222", "expected host:port")]
+    [InlineData("host:port", "the port must be a number")]
+    [InlineData("host:70000", "a number from 0 to 65535")]
+    [InlineData("::1:6222", "must be in brackets")]
     public void Bad_addresses_name_the_setting_and_the_problem(string text, string problem)
     {
         var failure = Assert.Throws<ArgumentException>(() => HostPort.Parse(text, "ClusterAddress (-cluster-addr)"));

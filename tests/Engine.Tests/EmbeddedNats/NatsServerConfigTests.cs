@@ -1,5 +1,6 @@
 using HarmonyLite.Engine.EmbeddedNats;
 using Xunit;
+using HarmonyLite.Engine.Configuration;
 
 namespace HarmonyLite.Engine.Tests.EmbeddedNats;
 
