@@ -31,6 +31,22 @@ public sealed class ClusterHarness : IAsyncDisposable
     /// <summary>Creates the configured nodes with their schema and starts them all at once (a clustered JetStream needs a majority up to answer).</summary>
     public static async Task<ClusterHarness> StartAsync(ClusterSettings settings, CancellationToken cancellationToken = default)
     {
+        var cluster = await CreateAsync(settings, cancellationToken);
+        try
+        {
+            await StartAllAsync(cluster._nodes, cancellationToken);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Creates the configured nodes with their schema without starting them, for tests that start them in their own way.</summary>
+    public static async Task<ClusterHarness> CreateAsync(ClusterSettings settings, CancellationToken cancellationToken = default)
+    {
         var cluster = new ClusterHarness(settings);
         try
         {
@@ -40,7 +56,6 @@ public sealed class ClusterHarness : IAsyncDisposable
                 var peers = routePorts.Where((_, i) => i != id - 1).ToList();
                 await cluster.CreateNodeAsync(settings.SettingsOf(id), settings.Schema, settings.Routed ? routePorts[id - 1] : null, settings.Routed ? peers : [], cancellationToken);
             }
-            await StartAllAsync(cluster._nodes, cancellationToken);
             return cluster;
         }
         catch

@@ -26,7 +26,7 @@ public static class NodeConfigFile
             .AppendLine()
             .AppendLine("[replication_log]")
             .AppendLine("shards = 1")
-            .AppendLine("replicas = 1")
+            .AppendLine($"replicas = {settings.Replicas.ToString(CultureInfo.InvariantCulture)}")
             .AppendLine($"max_entries = {MaxEntries.ToString(CultureInfo.InvariantCulture)}")
             .AppendLine("compress = true")
             .AppendLine()

@@ -1,3 +1,4 @@
+using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Inspection;
 using Microsoft.Data.Sqlite;
 
@@ -39,6 +40,10 @@ public sealed class NodeDatabase
     /// <summary>Whether the table exists (it may not yet, on a node whose schema is created later).</summary>
     public async Task<bool> HasTableAsync(string table, CancellationToken cancellationToken = default) =>
         (long)(await ScalarAsync($"SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '{table.Replace("'", "''", StringComparison.Ordinal)}'", cancellationToken))! > 0;
+
+    /// <summary>Whether the node's publisher has handled every change captured so far (published it, or with publish = false, passed over it).</summary>
+    public async Task<bool> HasPublishedEverythingAsync(CancellationToken cancellationToken = default) =>
+        (long)(await ScalarAsync($"SELECT last_seq = published_seq FROM {Quote(CaptureArtifactNames.Sequence)}", cancellationToken))! == 1;
 
     public Task<DatabaseDigest> DigestAsync(CancellationToken cancellationToken = default) => DatabaseDigest.ComputeAsync(Path, cancellationToken);
 

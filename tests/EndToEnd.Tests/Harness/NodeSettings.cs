@@ -15,6 +15,12 @@ public sealed record NodeSettings
     /// <summary><c>logging.verbose</c>: debug lines too (every applied message, every connection attempt).</summary>
     public bool Verbose { get; init; }
 
+    /// <summary>
+    /// <c>replication_log.replicas</c>. With 1 the stream lives on the nats-server of whichever node created it, so a
+    /// test that stops a node needs more copies for the others to go on replicating meanwhile.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+
     /// <summary><c>cleanup_interval</c>: how long published change-log rows stay before they are deleted.</summary>
     public TimeSpan CleanupInterval { get; init; } = TimeSpan.FromSeconds(5);
 }
