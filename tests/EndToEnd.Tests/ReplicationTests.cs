@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using HarmonyLite.EndToEnd.Tests.Harness;
 using Microsoft.Data.Sqlite;
 using Xunit;
@@ -18,14 +19,15 @@ public sealed class ReplicationClusterFixture : ClusterFixture
         CREATE TABLE audit_trail(at TEXT, what TEXT);
         """;
 
-    protected override ClusterSettings Settings => new() { Nodes = 3, Schema = Schema };
+    // Node 2 logs every batch it publishes with its size.
+    protected override ClusterSettings Settings => new() { Nodes = 3, Schema = Schema, Node = id => new NodeSettings { Verbose = id == 2 } };
 }
 
 /// <summary>
 /// Inserts, updates and deletes written by outside programs on any node reach every node with identical values and
 /// storage classes; big values; one big transaction arrives whole; added columns; tables that cannot be replicated.
 /// </summary>
-public sealed class ReplicationTests : IClassFixture<ReplicationClusterFixture>
+public sealed partial class ReplicationTests : IClassFixture<ReplicationClusterFixture>
 {
     private readonly ClusterHarness _cluster;
 
@@ -106,6 +108,7 @@ public sealed class ReplicationTests : IClassFixture<ReplicationClusterFixture>
         var random = new Random(20240611);
         var text = new string(Enumerable.Range(0, 1 << 20).Select(_ => (char)random.Next(0x21, 0x7f)).ToArray());
         var bytes = RandomNumberGenerator.GetBytes(1 << 20);
+        var published = _cluster[2].Log.Mark();
         await using (var connection = _cluster[2].Database.Open())
         {
             await using var insert = connection.CreateCommand();
@@ -117,6 +120,8 @@ public sealed class ReplicationTests : IClassFixture<ReplicationClusterFixture>
 
         await _cluster.WaitForCountAsync("documents", 1, "id = 'big'");
         await _cluster.WaitConvergedAsync("1 MiB values from node 2");
+        var size = _cluster[2].Log.LinesSince(published).Select(l => PublishedOneChange().Match(l)).Single(m => m.Success).Groups["bytes"].Value;
+        Assert.True(long.Parse(size) > 1 << 20, $"the message was only {size} bytes");
         foreach (var node in _cluster.Nodes)
         {
             Assert.Equal(["text|1048576|blob|1048576"], await SqliteShell.QueryAsync(node.Database.Path, "SELECT typeof(body), length(body), typeof(payload), length(payload) FROM documents WHERE id = 'big';"));
@@ -221,6 +226,9 @@ public sealed class ReplicationTests : IClassFixture<ReplicationClusterFixture>
             await _cluster[1].Database.ExecuteAsync("DELETE FROM customers WHERE id = 'after-audit';");
         }
     }
+
+    [GeneratedRegex(@"Published batch \S+ \(1 changes, (?<bytes>\d+) bytes\)")]
+    private static partial Regex PublishedOneChange();
 
     private static async Task<Dictionary<string, object?>> ReadRowAsync(SqliteConnection connection, string id)
     {
