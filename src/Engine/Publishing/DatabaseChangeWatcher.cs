@@ -7,8 +7,21 @@ namespace HarmonyLite.Engine.Publishing;
 /// its -wal and -shm files, with a periodic wake-up as the fallback for file systems that do not
 /// report changes (network shares, some containers). Bursts of events coalesce into one signal.
 /// </summary>
+/// <remarks>
+/// A file event can come before the write that caused it is visible: SQLite writes a transaction's WAL frames (which
+/// raise the events) and only then publishes the commit in the -shm index, which it changes through a memory map
+/// (which raises none). A reader woken by the last event can look in between and find nothing. So every burst of
+/// events is followed by two more wake-ups once it has settled, a few milliseconds and a moment later; without them
+/// such a commit waited for the polling interval.
+/// </remarks>
 public sealed class DatabaseChangeWatcher : IDisposable
 {
+    /// <summary>When the first wake-up after the last file event of a burst comes.</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>When the second one comes, for a writer that was held up between its WAL write and its commit.</summary>
+    public static readonly TimeSpan LateSettleDelay = TimeSpan.FromMilliseconds(100);
+
     // Capacity 1 with DropWrite: any number of events while the publisher is busy leave one pending wake-up.
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -17,12 +30,15 @@ public sealed class DatabaseChangeWatcher : IDisposable
     });
     private readonly FileSystemWatcher? _watcher;
     private readonly string[] _watchedNames;
+    private readonly Timer _settle;
+    private int _lateSettlePending;
 
     public DatabaseChangeWatcher(string databasePath, TimeSpan pollingInterval)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         if (pollingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(pollingInterval), "The polling interval must be positive.");
         PollingInterval = pollingInterval;
+        _settle = new Timer(_ => OnSettled(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var fullPath = Path.GetFullPath(databasePath);
         var name = Path.GetFileName(fullPath);
         _watchedNames = new[] { name, name + "-wal", name + "-shm", name + "-journal" };
@@ -84,13 +100,30 @@ public sealed class DatabaseChangeWatcher : IDisposable
         var name = e.Name ?? "";
         foreach (var watched in _watchedNames)
         {
-            if (string.Equals(name, watched, StringComparison.Ordinal)) { Notify(); return; }
+            if (!string.Equals(name, watched, StringComparison.Ordinal)) continue;
+            Notify();
+            Volatile.Write(ref _lateSettlePending, 1);
+            RestartSettleTimer(SettleDelay);
+            return;
         }
+    }
+
+    private void OnSettled()
+    {
+        Notify();
+        if (Interlocked.Exchange(ref _lateSettlePending, 0) == 1) RestartSettleTimer(LateSettleDelay);
+    }
+
+    private void RestartSettleTimer(TimeSpan delay)
+    {
+        try { _settle.Change(delay, Timeout.InfiniteTimeSpan); }
+        catch (ObjectDisposedException) { } // an event raced with Dispose: nobody waits any more
     }
 
     public void Dispose()
     {
         _watcher?.Dispose();
+        _settle.Dispose();
         _signal.Writer.TryComplete();
     }
 }
