@@ -11,10 +11,17 @@ namespace HarmonyLite.Engine.Messaging;
 /// </summary>
 public sealed class ReplicationStreams
 {
+    /// <summary>How long stream creation waits for a forming cluster to have room for every configured replica before using fewer.</summary>
+    public static readonly TimeSpan PeerJoinGracePeriod = TimeSpan.FromSeconds(15);
+
+    private static readonly TimeSpan PeerJoinRetryInterval = TimeSpan.FromMilliseconds(500);
+
     private readonly JetStreamContext _jetStream;
     private readonly ReplicationTopology _topology;
     private readonly ReplicationLogConfig _log;
     private readonly ILogger _logger;
+    // The shards after the first start at the count that fitted, so an undersized cluster does not wait once per shard.
+    private int _replicasThatFit;
 
     public ReplicationStreams(JetStreamContext jetStream, ReplicationTopology topology, ReplicationLogConfig log, ILogger logger)
     {
@@ -22,6 +29,7 @@ public sealed class ReplicationStreams
         _topology = topology;
         _log = log;
         _logger = logger;
+        _replicasThatFit = log.Replicas;
     }
 
     /// <summary>The configuration every shard stream should have.</summary>
@@ -68,7 +76,7 @@ public sealed class ReplicationStreams
             return existing;
         }
         _logger.LogWarning("Updating stream {Stream}: {Differences}", name, string.Join(", ", differences));
-        return await WithReplicasClampedAsync(shard, config => _jetStream.UpdateStreamAsync(config, cancellationToken)).ConfigureAwait(false);
+        return await WithReplicasClampedAsync(shard, config => _jetStream.UpdateStreamAsync(config, cancellationToken), cancellationToken).ConfigureAwait(false);
     }
 
     private Task<StreamInfo> CreateAsync(int shard, CancellationToken cancellationToken) =>
@@ -85,19 +93,31 @@ public sealed class ReplicationStreams
                 // Another node created it at the same moment.
                 return await _jetStream.GetStreamInfoAsync(config.Name, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
-        });
+        }, cancellationToken);
 
-    private async Task<StreamInfo> WithReplicasClampedAsync(int shard, Func<StreamConfig, Task<StreamInfo>> apply)
+    private async Task<StreamInfo> WithReplicasClampedAsync(int shard, Func<StreamConfig, Task<StreamInfo>> apply, CancellationToken cancellationToken)
     {
-        for (var replicas = _log.Replicas; ; replicas--)
+        var waitingSince = DateTime.UtcNow;
+        for (var replicas = _replicasThatFit; ; )
         {
             try
             {
-                return await apply(Desired(shard, replicas)).ConfigureAwait(false);
+                var info = await apply(Desired(shard, replicas)).ConfigureAwait(false);
+                _replicasThatFit = replicas;
+                return info;
             }
             catch (JetStreamApiException ex) when (replicas > 1 && IsNotEnoughServers(ex))
             {
+                // Servers of a cluster that is still forming join the JetStream group a moment after it answers: wait for them
+                // before settling for fewer copies, or every node started together ends up with a stream of one or two copies.
+                if (ex.ErrorCode != JetStreamErrorCode.StreamReplicasNotSupported && replicas == _log.Replicas && DateTime.UtcNow - waitingSince < PeerJoinGracePeriod)
+                {
+                    _logger.LogDebug("Stream {Stream}: {Replicas} replicas do not fit yet ({Reason}); waiting for more servers to join", _topology.StreamName(shard), replicas, ex.Description);
+                    await Task.Delay(PeerJoinRetryInterval, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
                 _logger.LogWarning("Stream {Stream}: {Replicas} replicas do not fit this NATS cluster ({Reason}); trying {Fewer}", _topology.StreamName(shard), replicas, ex.Description, replicas - 1);
+                replicas--;
             }
         }
     }

@@ -8,13 +8,20 @@ namespace HarmonyLite.Engine.Publishing;
 /// report changes (network shares, some containers). Bursts of events coalesce into one signal.
 /// </summary>
 /// <remarks>
-/// A write raises its events when the writer puts frames into the -wal file, which is before its commit
-/// is visible to readers (that happens through the memory-mapped -shm, which raises no event). So every
-/// burst wakes the waiter twice: at once, for latency, and again <see cref="SettleDelay"/> after the burst's
-/// last event, by when the commit is visible.
+/// A file event can come before the write that caused it is visible: SQLite writes a transaction's WAL frames (which
+/// raise the events) and only then publishes the commit in the -shm index, which it changes through a memory map
+/// (which raises none). A reader woken by the last event can look in between and find nothing. So every burst of
+/// events is followed by two more wake-ups once it has settled, a few milliseconds and a moment later; without them
+/// such a commit waited for the polling interval.
 /// </remarks>
 public sealed class DatabaseChangeWatcher : IDisposable
 {
+    /// <summary>When the first wake-up after the last file event of a burst comes.</summary>
+    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(5);
+
+    /// <summary>When the second one comes, for a writer that was held up between its WAL write and its commit.</summary>
+    public static readonly TimeSpan LateSettleDelay = TimeSpan.FromMilliseconds(100);
+
     // Capacity 1 with DropWrite: any number of events while the publisher is busy leave one pending wake-up.
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
@@ -22,18 +29,19 @@ public sealed class DatabaseChangeWatcher : IDisposable
         SingleReader = true,
     });
     private readonly FileSystemWatcher? _watcher;
-    private readonly Timer _trailing;
     private readonly string[] _watchedNames;
+    private readonly Timer _settle;
+    private int _lateSettlePending;
 
     public DatabaseChangeWatcher(string databasePath, TimeSpan pollingInterval)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         if (pollingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(pollingInterval), "The polling interval must be positive.");
         PollingInterval = pollingInterval;
+        _settle = new Timer(_ => OnSettled(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var fullPath = Path.GetFullPath(databasePath);
         var name = Path.GetFileName(fullPath);
         _watchedNames = new[] { name, name + "-wal", name + "-shm", name + "-journal" };
-        _trailing = new Timer(_ => Notify());
         try
         {
             _watcher = new FileSystemWatcher(Path.GetDirectoryName(fullPath)!, name + "*")
@@ -56,9 +64,6 @@ public sealed class DatabaseChangeWatcher : IDisposable
             WatchError = ex.Message;
         }
     }
-
-    /// <summary>How long after the last event of a burst the second wake-up comes.</summary>
-    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(15);
 
     /// <summary>How long <see cref="WaitAsync"/> waits at most when no event arrives.</summary>
     public TimeSpan PollingInterval { get; }
@@ -95,19 +100,30 @@ public sealed class DatabaseChangeWatcher : IDisposable
         var name = e.Name ?? "";
         foreach (var watched in _watchedNames)
         {
-            if (string.Equals(name, watched, StringComparison.Ordinal))
-            {
-                Notify();
-                _trailing.Change(SettleDelay, Timeout.InfiniteTimeSpan);
-                return;
-            }
+            if (!string.Equals(name, watched, StringComparison.Ordinal)) continue;
+            Notify();
+            Volatile.Write(ref _lateSettlePending, 1);
+            RestartSettleTimer(SettleDelay);
+            return;
         }
+    }
+
+    private void OnSettled()
+    {
+        Notify();
+        if (Interlocked.Exchange(ref _lateSettlePending, 0) == 1) RestartSettleTimer(LateSettleDelay);
+    }
+
+    private void RestartSettleTimer(TimeSpan delay)
+    {
+        try { _settle.Change(delay, Timeout.InfiniteTimeSpan); }
+        catch (ObjectDisposedException) { } // an event raced with Dispose: nobody waits any more
     }
 
     public void Dispose()
     {
         _watcher?.Dispose();
-        _trailing.Dispose();
+        _settle.Dispose();
         _signal.Writer.TryComplete();
     }
 }

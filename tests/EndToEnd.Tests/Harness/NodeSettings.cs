@@ -1,0 +1,26 @@
+namespace HarmonyLite.EndToEnd.Tests.Harness;
+
+/// <summary>How one node of a test cluster is configured; the defaults make a normal node with an embedded nats-server.</summary>
+public sealed record NodeSettings
+{
+    public bool Publish { get; init; } = true;
+    public bool Replicate { get; init; } = true;
+
+    /// <summary>External NATS servers (<c>nats.urls</c>); empty runs the node's own embedded nats-server.</summary>
+    public IReadOnlyList<string> NatsUrls { get; init; } = [];
+
+    /// <summary><c>nats.connect_retries</c>: connection rounds to an external server before the node gives up.</summary>
+    public int ConnectRetries { get; init; } = 5;
+
+    /// <summary><c>logging.verbose</c>: debug lines too (every applied message, every connection attempt).</summary>
+    public bool Verbose { get; init; }
+
+    /// <summary>
+    /// <c>replication_log.replicas</c>. With 1 the stream lives on the nats-server of whichever node created it, so a
+    /// test that stops a node needs more copies for the others to go on replicating meanwhile.
+    /// </summary>
+    public int Replicas { get; init; } = 1;
+
+    /// <summary><c>cleanup_interval</c>: how long published change-log rows stay before they are deleted.</summary>
+    public TimeSpan CleanupInterval { get; init; } = TimeSpan.FromSeconds(5);
+}
