@@ -2,6 +2,7 @@ using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Engine.Sqlite;
 using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Nats;
@@ -159,7 +160,7 @@ public sealed class ShardConsumer
                 }
                 break;
             }
-            catch (SqliteException ex) when (IsBusy(ex) && !cancellationToken.IsCancellationRequested)
+            catch (SqliteException ex) when (SqliteErrors.IsBusy(ex) && !cancellationToken.IsCancellationRequested)
             {
                 // Another program holds the write lock: not the message's fault, wait as long as it takes.
                 _logger.LogDebug("Database busy applying {Stream} #{Sequence}; retrying", Stream, sequence);
@@ -189,8 +190,6 @@ public sealed class ShardConsumer
     }
 
     private void Advance(ulong sequence) => Interlocked.Exchange(ref _appliedSequence, sequence);
-
-    private static bool IsBusy(SqliteException ex) => ex.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
 
     private static bool IsMessageProblem(Exception ex) => ex is WireFormatException or ChangeApplyException or SqliteException;
 }

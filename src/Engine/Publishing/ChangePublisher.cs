@@ -3,6 +3,7 @@ using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Sqlite;
 using HarmonyLite.Nats;
 using HarmonyLite.Nats.JetStream;
 using Microsoft.Extensions.Logging;
@@ -57,14 +58,26 @@ public sealed class ChangePublisher
     /// </summary>
     public async Task RunAsync(CancellationToken stopping, CancellationToken aborting)
     {
+        var busyRetries = 0;
         while (!stopping.IsCancellationRequested)
         {
-            await PublishPendingAsync(stopping, aborting).ConfigureAwait(false);
-            if (DateTime.UtcNow - _lastCleanup >= _cleanupInterval)
+            try
             {
-                var removed = await _reader.CleanupPublishedAsync(aborting).ConfigureAwait(false);
-                if (removed > 0) _logger.LogDebug("Removed {Count} published change rows", removed);
-                _lastCleanup = DateTime.UtcNow;
+                await PublishPendingAsync(stopping, aborting).ConfigureAwait(false);
+                if (DateTime.UtcNow - _lastCleanup >= _cleanupInterval)
+                {
+                    var removed = await _reader.CleanupPublishedAsync(aborting).ConfigureAwait(false);
+                    if (removed > 0) _logger.LogDebug("Removed {Count} published change rows", removed);
+                    _lastCleanup = DateTime.UtcNow;
+                }
+                busyRetries = 0;
+            }
+            catch (Exception ex) when (SqliteErrors.IsBusy(ex) && !aborting.IsCancellationRequested)
+            {
+                // An application holds the write lock longer than the busy timeout: wait for it, whatever it takes.
+                _logger.LogWarning("The database is busy (another program holds its write lock); publishing resumes when it is free");
+                await _backoff.WaitAsync(busyRetries++, stopping).ConfigureAwait(false);
+                continue;
             }
             try
             {

@@ -1,0 +1,87 @@
+using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Publishing;
+using HarmonyLite.Engine.Sqlite;
+using HarmonyLite.Nats;
+using HarmonyLite.Nats.JetStream;
+using HarmonyLite.TestSupport;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Xunit;
+
+namespace HarmonyLite.Engine.Tests.Publishing;
+
+public sealed class ChangePublisherTests : IClassFixture<NatsServerFixture>
+{
+    private readonly NatsServerFixture _nats;
+
+    public ChangePublisherTests(NatsServerFixture nats) => _nats = nats;
+
+    [Fact]
+    public async Task Publishing_waits_out_an_application_holding_the_write_lock_past_the_busy_timeout()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("app.db");
+        await using (var setup = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            await setup.OpenAsync();
+            await ExecuteAsync(setup, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+        }
+        await using var capture = await CaptureInstaller.OpenAsync(db, 1, null, CancellationToken.None);
+        await capture.InstallAsync(CancellationToken.None);
+        await using var reader = await ChangeReader.OpenAsync(db, 1, new SqliteConnectionOptions { BusyTimeout = TimeSpan.FromMilliseconds(100) }, CancellationToken.None);
+        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Urls = [_nats.Url] });
+        var jetStream = new JetStreamContext(connection);
+        var topology = new ReplicationTopology("busy-" + Guid.NewGuid().ToString("N")[..8], "busy-subject-" + Guid.NewGuid().ToString("N")[..8], 1);
+        await new ReplicationStreams(jetStream, topology, new HarmonyLite.Engine.Configuration.ReplicationLogConfig(), new ListLogger()).EnsureAsync(CancellationToken.None);
+        using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromMilliseconds(50));
+        var logger = new ListLogger();
+        var publisher = new ChangePublisher(new ChangePublisherSettings(1, topology, 512, TimeSpan.FromSeconds(5), Compress: true, Publish: true),
+            reader, capture, jetStream, watcher, new NodeCounters(), logger);
+
+        // An application writes a row and keeps its write transaction open, far longer than the reader's busy timeout.
+        await using var application = new SqliteConnection($"Data Source={db};Pooling=False");
+        await application.OpenAsync();
+        await ExecuteAsync(application, "INSERT INTO t(v) VALUES ('before');");
+        var transaction = application.BeginTransaction(deferred: false);
+        await ExecuteAsync(application, "INSERT INTO t(v) VALUES ('held');", transaction);
+
+        using var stop = new CancellationTokenSource();
+        var run = publisher.RunAsync(stop.Token, CancellationToken.None);
+        await Eventually.WaitUntilAsync(() => logger.Messages.Any(m => m.Contains("database is busy")), "the publisher to meet the held lock",
+            describe: () => string.Join(" | ", logger.Messages));
+        Assert.False(run.IsCompleted, run.Exception?.ToString());
+
+        await transaction.CommitAsync();
+        await Eventually.WaitUntilAsync(async () => (await jetStream.GetStreamInfoAsync(topology.StreamName(1))).State.Messages >= 1
+                && await reader.CountPendingAsync(CancellationToken.None) == 0,
+            "both rows published once the lock is released", describe: () => Task.FromResult(string.Join(" | ", logger.Messages)));
+
+        stop.Cancel();
+        await run;
+    }
+
+    private static async Task ExecuteAsync(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        private readonly List<string> _messages = new();
+
+        public IReadOnlyList<string> Messages { get { lock (_messages) return _messages.ToList(); } }
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_messages) _messages.Add(formatter(state, exception));
+        }
+    }
+}
