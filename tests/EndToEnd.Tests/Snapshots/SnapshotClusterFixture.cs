@@ -10,7 +10,7 @@ namespace HarmonyLite.EndToEnd.Tests.Snapshots;
 /// </summary>
 public sealed class SnapshotClusterFixture : IAsyncLifetime
 {
-    public const long MaxEntries = 20;
+    public const long MaxEntries = 10;
 
     public const string Schema = """
         CREATE TABLE notes(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);

@@ -10,8 +10,11 @@ namespace HarmonyLite.EndToEnd.Tests.Snapshots;
 /// </summary>
 public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
 {
-    /// <summary>Far more single-row transactions than the stream keeps, so its first sequence passes any earlier position.</summary>
-    private const int Writes = 4 * (int)SnapshotClusterFixture.MaxEntries;
+    /// <summary>More messages than the stream keeps, so its first sequence passes any position from before them.</summary>
+    private const int Writes = 2 * (int)SnapshotClusterFixture.MaxEntries + 5;
+
+    /// <summary>The end of the line the node logs once it restored a snapshot at start.</summary>
+    private const string NodeRestoredLine = "; resuming from its positions";
 
     private readonly SnapshotClusterFixture _fixture;
     private readonly ClusterHarness _cluster;
@@ -35,14 +38,14 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         Assert.Equal(0, await node3.StopAsync());
         var digestWhenStopped = (await node3.Database.DigestAsync()).Sha256;
 
-        await WriteOneByOneAsync(_cluster[1], "INSERT INTO notes(id, body) VALUES ($i, 'note ' || $i)");
+        await WriteMessageByMessageAsync(_cluster[1], "INSERT INTO notes(id, body) VALUES ($i, 'note ' || $i)");
         await _cluster.WaitForCountAsync("notes", Writes + 1, "1", _cluster[1], _cluster[2]);
         var snapshot = await SaveSnapshotAsync(_cluster[2]);
         Assert.Equal(digestWhenStopped, (await node3.Database.DigestAsync()).Sha256);
 
         var restarted = node3.Log.Mark();
         await node3.StartAsync();
-        var restoreLines = node3.Log.LinesSince(restarted).Where(l => l.Contains("Restored snapshot", StringComparison.Ordinal)).ToList();
+        var restoreLines = node3.Log.LinesSince(restarted).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
         Assert.True(restoreLines.Count == 1, $"node 3 should have restored one snapshot on restart (saved: {snapshot}); its log:\n{node3.Log.Tail(40)}");
         Assert.Contains(node3.Log.LinesSince(restarted), l => l.Contains("no longer holds the messages", StringComparison.Ordinal));
         _output.WriteLine(restoreLines[0]);
@@ -59,7 +62,7 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
     [Fact]
     public async Task A_fresh_node_with_only_the_schema_restores_the_snapshot_instead_of_replaying_a_truncated_stream()
     {
-        await WriteOneByOneAsync(_cluster[2], "INSERT INTO readings(id, value) VALUES ($i, $i * 0.5)");
+        await WriteMessageByMessageAsync(_cluster[2], "INSERT INTO readings(id, value) VALUES ($i, $i * 0.5)");
         await _cluster.WaitForCountAsync("readings", Writes);
         var snapshot = await SaveSnapshotAsync(_cluster[1]);
 
@@ -67,8 +70,9 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         Assert.Equal(0, await newcomer.Database.CountAsync("readings"));
         var started = newcomer.Log.Mark();
         await newcomer.StartAsync();
-        var restoreLines = newcomer.Log.LinesSince(started).Where(l => l.Contains("Restored snapshot", StringComparison.Ordinal)).ToList();
+        var restoreLines = newcomer.Log.LinesSince(started).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
         Assert.True(restoreLines.Count == 1, $"the newcomer should have restored a snapshot (saved: {snapshot}); its log:\n{newcomer.Log.Tail(40)}");
+        Assert.Contains(newcomer.Log.LinesSince(started), l => l.Contains("no longer holds the messages", StringComparison.Ordinal));
         _output.WriteLine(restoreLines[0]);
 
         await _cluster.WaitForCountAsync("readings", Writes);
@@ -78,8 +82,11 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         await _cluster.WaitConvergedAsync("a write after the newcomer joined");
     }
 
-    /// <summary>One transaction per row, each its own stream message.</summary>
-    private static async Task WriteOneByOneAsync(NodeProcess node, string insert)
+    /// <summary>
+    /// One row per transaction, each published before the next is written: the publisher puts every change pending
+    /// at once into one message, so only this makes each row its own stream message.
+    /// </summary>
+    private async Task WriteMessageByMessageAsync(NodeProcess node, string insert)
     {
         await using var connection = node.Database.Open();
         await using var command = connection.CreateCommand();
@@ -89,6 +96,7 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         {
             i.Value = row;
             await command.ExecuteNonQueryAsync();
+            await _cluster.WaitUntilAsync(() => node.Database.HasPublishedEverythingAsync(), $"node {node.Id} publishing row {row}");
         }
     }
 
