@@ -33,7 +33,7 @@ public sealed class NatsSnapshotStore : ISnapshotStore
     {
         ArgumentNullException.ThrowIfNull(jetStream);
         var objects = await ReplicatedBucket.CreateAsync(replicas, $"snapshot object store bucket {bucket}", "snapshot.nats.replicas", logger,
-            copies => jetStream.CreateObjectStoreAsync(new ObjectStoreConfig(bucket) { Description = "HarmonyLite snapshots", Replicas = copies }, cancellationToken)).ConfigureAwait(false);
+            copies => jetStream.CreateObjectStoreAsync(new ObjectStoreConfig(bucket) { Description = "HarmonyLite snapshots", Replicas = copies }, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new NatsSnapshotStore(objects);
     }
 

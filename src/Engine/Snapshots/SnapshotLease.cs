@@ -74,7 +74,7 @@ public sealed class SnapshotLease : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(jetStream);
         if (ttl < TimeSpan.FromMilliseconds(300)) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "The snapshot lease lives at least 300 ms (snapshot.leader_ttl).");
         var store = await ReplicatedBucket.CreateAsync(replicas, $"snapshot lease bucket {bucket}", "replication_log.replicas", logger,
-            copies => jetStream.CreateKeyValueAsync(new KeyValueConfig(bucket) { Description = "HarmonyLite snapshot lease", History = 1, MaxAge = ttl, Replicas = copies }, cancellationToken)).ConfigureAwait(false);
+            copies => jetStream.CreateKeyValueAsync(new KeyValueConfig(bucket) { Description = "HarmonyLite snapshot lease", History = 1, MaxAge = ttl, Replicas = copies }, cancellationToken), cancellationToken).ConfigureAwait(false);
         return new SnapshotLease(store, nodeId, ttl, logger, clock ?? TimeProvider.System);
     }
 

@@ -28,19 +28,33 @@ public sealed class ClusterHarness : IAsyncDisposable
 
     public IEnumerable<NodeProcess> Running => _nodes.Where(n => n.IsRunning);
 
-    /// <summary>Creates the configured nodes with their schema and starts them all at once (a clustered JetStream needs a majority up to answer).</summary>
+    /// <summary>Attempts at starting a cluster whose free ports were taken by someone else before its servers bound them.</summary>
+    private const int PortRaceAttempts = 3;
+
+    /// <summary>
+    /// Creates the configured nodes with their schema and starts them all at once (a clustered JetStream needs a majority
+    /// up to answer). A port found free can be taken by another process before a server binds it: the cluster is then
+    /// made again on fresh ports.
+    /// </summary>
     public static async Task<ClusterHarness> StartAsync(ClusterSettings settings, CancellationToken cancellationToken = default)
     {
-        var cluster = await CreateAsync(settings, cancellationToken);
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await StartAllAsync(cluster._nodes, cancellationToken);
-            return cluster;
-        }
-        catch
-        {
-            await cluster.DisposeAsync();
-            throw;
+            var cluster = await CreateAsync(settings, cancellationToken);
+            try
+            {
+                await StartAllAsync(cluster._nodes, cancellationToken);
+                return cluster;
+            }
+            catch (InvalidOperationException ex) when (attempt < PortRaceAttempts && ex.Message.Contains("address already in use", StringComparison.Ordinal))
+            {
+                await cluster.DisposeAsync();
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
         }
     }
 

@@ -6,7 +6,7 @@ namespace HarmonyLite.EndToEnd.Tests.Harness;
 /// <summary>
 /// The <c>node.toml</c> a test node runs with: its database, its id, an embedded nats-server on a free loopback port
 /// (or the external servers it is given), snapshots off, a short polling interval, and streams that keep every message
-/// of a test so a restarted node never needs a snapshot to catch up.
+/// of a test so a restarted node never needs a snapshot to catch up (unless its <see cref="NodeSettings"/> say otherwise).
 /// </summary>
 public static class NodeConfigFile
 {
@@ -27,14 +27,13 @@ public static class NodeConfigFile
             .AppendLine("[replication_log]")
             .AppendLine("shards = 1")
             .AppendLine($"replicas = {settings.Replicas.ToString(CultureInfo.InvariantCulture)}")
-            .AppendLine($"max_entries = {MaxEntries.ToString(CultureInfo.InvariantCulture)}")
+            .AppendLine($"max_entries = {settings.MaxEntries.ToString(CultureInfo.InvariantCulture)}")
             .AppendLine("compress = true")
             .AppendLine()
-            .AppendLine("[snapshot]")
-            .AppendLine("enabled = false")
+            .AppendLine((settings.SnapshotToml ?? "[snapshot]\nenabled = false").Trim())
             .AppendLine()
             .AppendLine("[nats]")
-            .AppendLine($"bind_address = {Quote("127.0.0.1:-1")}")
+            .AppendLine($"bind_address = {Quote(settings.NatsBindAddress)}")
             .AppendLine($"urls = [{string.Join(", ", settings.NatsUrls.Select(Quote))}]")
             .AppendLine($"connect_retries = {settings.ConnectRetries.ToString(CultureInfo.InvariantCulture)}")
             .AppendLine("reconnect_wait_seconds = 1")

@@ -23,4 +23,13 @@ public sealed record NodeSettings
 
     /// <summary><c>cleanup_interval</c>: how long published change-log rows stay before they are deleted.</summary>
     public TimeSpan CleanupInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>replication_log.max_entries</c>: how many messages a shard stream keeps before it drops the oldest.</summary>
+    public long MaxEntries { get; init; } = NodeConfigFile.MaxEntries;
+
+    /// <summary><c>nats.bind_address</c> of the embedded server; port -1 picks a free one.</summary>
+    public string NatsBindAddress { get; init; } = "127.0.0.1:-1";
+
+    /// <summary>The <c>[snapshot]</c> table and its sub-tables as TOML; null turns snapshots off.</summary>
+    public string? SnapshotToml { get; init; }
 }

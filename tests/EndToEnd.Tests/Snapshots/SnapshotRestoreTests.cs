@@ -1,0 +1,114 @@
+using HarmonyLite.EndToEnd.Tests.Harness;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace HarmonyLite.EndToEnd.Tests.Snapshots;
+
+/// <summary>
+/// Nodes that can no longer replay the stream (it dropped the messages they miss) start from a snapshot instead and
+/// end identical to the others. Each test writes to its own table, so they share one cluster.
+/// </summary>
+public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
+{
+    /// <summary>More messages than the stream keeps, so its first sequence passes any position from before them.</summary>
+    private const int Writes = 2 * (int)SnapshotClusterFixture.MaxEntries + 5;
+
+    /// <summary>The end of the line the node logs once it restored a snapshot at start.</summary>
+    private const string NodeRestoredLine = "; resuming from its positions";
+
+    private readonly SnapshotClusterFixture _fixture;
+    private readonly ClusterHarness _cluster;
+    private readonly ITestOutputHelper _output;
+
+    public SnapshotRestoreTests(SnapshotClusterFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _cluster = fixture.Cluster;
+        _output = output;
+    }
+
+    [Fact]
+    public async Task A_node_offline_while_the_stream_drops_old_messages_restores_the_snapshot_on_restart_and_converges()
+    {
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO notes(id, body) VALUES (0, 'before node 3 stopped');");
+        await _cluster.WaitForCountAsync("notes", 1);
+        await _cluster.WaitConvergedAsync("before node 3 stopped");
+
+        var node3 = _cluster[3];
+        Assert.Equal(0, await node3.StopAsync());
+        var digestWhenStopped = (await node3.Database.DigestAsync()).Sha256;
+
+        await WriteMessageByMessageAsync(_cluster[1], "INSERT INTO notes(id, body) VALUES ($i, 'note ' || $i)");
+        await _cluster.WaitForCountAsync("notes", Writes + 1, "1", _cluster[1], _cluster[2]);
+        var snapshot = await SaveSnapshotAsync(_cluster[2]);
+        Assert.Equal(digestWhenStopped, (await node3.Database.DigestAsync()).Sha256);
+
+        var restarted = node3.Log.Mark();
+        await node3.StartAsync();
+        var restoreLines = node3.Log.LinesSince(restarted).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
+        Assert.True(restoreLines.Count == 1, $"node 3 should have restored one snapshot on restart (saved: {snapshot}); its log:\n{node3.Log.Tail(40)}");
+        Assert.Contains(node3.Log.LinesSince(restarted), l => l.Contains("no longer holds the messages", StringComparison.Ordinal));
+        _output.WriteLine(restoreLines[0]);
+
+        await _cluster.WaitForCountAsync("notes", Writes + 1);
+        await _cluster.WaitConvergedAsync("node 3 restored and caught up");
+
+        // Still a full member: its writes reach the others.
+        await node3.Database.ExecuteAsync("INSERT INTO notes(id, body) VALUES (-3, 'written on node 3 after its restore');");
+        await _cluster.WaitForCountAsync("notes", 1, "id = -3");
+        await _cluster.WaitConvergedAsync("a write of node 3 after its restore");
+    }
+
+    [Fact]
+    public async Task A_fresh_node_with_only_the_schema_restores_the_snapshot_instead_of_replaying_a_truncated_stream()
+    {
+        await WriteMessageByMessageAsync(_cluster[2], "INSERT INTO readings(id, value) VALUES ($i, $i * 0.5)");
+        await _cluster.WaitForCountAsync("readings", Writes);
+        var snapshot = await SaveSnapshotAsync(_cluster[1]);
+
+        var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
+        Assert.Equal(0, await newcomer.Database.CountAsync("readings"));
+        var started = newcomer.Log.Mark();
+        await newcomer.StartAsync();
+        var restoreLines = newcomer.Log.LinesSince(started).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
+        Assert.True(restoreLines.Count == 1, $"the newcomer should have restored a snapshot (saved: {snapshot}); its log:\n{newcomer.Log.Tail(40)}");
+        Assert.Contains(newcomer.Log.LinesSince(started), l => l.Contains("no longer holds the messages", StringComparison.Ordinal));
+        _output.WriteLine(restoreLines[0]);
+
+        await _cluster.WaitForCountAsync("readings", Writes);
+        await _cluster.WaitConvergedAsync("the newcomer restored and caught up");
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO readings(id, value) VALUES (-1, 42);");
+        await _cluster.WaitForCountAsync("readings", 1, "id = -1");
+        await _cluster.WaitConvergedAsync("a write after the newcomer joined");
+    }
+
+    /// <summary>
+    /// One row per transaction, each published before the next is written: the publisher puts every change pending
+    /// at once into one message, so only this makes each row its own stream message.
+    /// </summary>
+    private async Task WriteMessageByMessageAsync(NodeProcess node, string insert)
+    {
+        await using var connection = node.Database.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = insert;
+        var i = command.Parameters.Add("$i", Microsoft.Data.Sqlite.SqliteType.Integer);
+        for (var row = 1; row <= Writes; row++)
+        {
+            i.Value = row;
+            await command.ExecuteNonQueryAsync();
+            await _cluster.WaitUntilAsync(() => node.Database.HasPublishedEverythingAsync(), $"node {node.Id} publishing row {row}");
+        }
+    }
+
+    /// <summary>
+    /// <c>harmonylite -config node.toml -save-snapshot</c> against a node that holds every write, so the snapshot's
+    /// positions are past the stream's first sequence; returns what it printed.
+    /// </summary>
+    private async Task<string> SaveSnapshotAsync(NodeProcess node)
+    {
+        var run = await HarmonyliteExecutable.RunAsync(node.Directory, "-config", node.ConfigPath, "-save-snapshot");
+        Assert.True(run.ExitCode == 0, $"-save-snapshot on node {node.Id} failed: {run}");
+        Assert.NotEmpty(Directory.EnumerateFiles(_fixture.SnapshotDirectory, "*.json"));
+        return run.Error.Trim();
+    }
+}
