@@ -10,17 +10,15 @@ namespace HarmonyLite.Engine.Publishing;
 /// <remarks>
 /// A file event can come before the write that caused it is visible: SQLite writes a transaction's WAL frames (which
 /// raise the events) and only then publishes the commit in the -shm index, which it changes through a memory map
-/// (which raises none). A reader woken by the last event can look in between and find nothing. So every burst of
-/// events is followed by two more wake-ups once it has settled, a few milliseconds and a moment later; without them
-/// such a commit waited for the polling interval.
+/// (which raises none). A reader woken by the last event typically looks in between and finds nothing. So every burst
+/// of events is followed by a few more wake-ups once it has settled: soon (the commit usually lands within a
+/// millisecond), and twice more for a writer held up between its WAL write and its commit. Without them such a commit
+/// waited for the polling interval.
 /// </remarks>
 public sealed class DatabaseChangeWatcher : IDisposable
 {
-    /// <summary>When the first wake-up after the last file event of a burst comes.</summary>
-    public static readonly TimeSpan SettleDelay = TimeSpan.FromMilliseconds(5);
-
-    /// <summary>When the second one comes, for a writer that was held up between its WAL write and its commit.</summary>
-    public static readonly TimeSpan LateSettleDelay = TimeSpan.FromMilliseconds(100);
+    /// <summary>The wake-ups after the last file event of a burst, counted from that event.</summary>
+    public static readonly IReadOnlyList<TimeSpan> SettleDelays = [TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(100)];
 
     // Capacity 1 with DropWrite: any number of events while the publisher is busy leave one pending wake-up.
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -31,7 +29,8 @@ public sealed class DatabaseChangeWatcher : IDisposable
     private readonly FileSystemWatcher? _watcher;
     private readonly string[] _watchedNames;
     private readonly Timer _settle;
-    private int _lateSettlePending;
+    // The index in SettleDelays of the wake-up the timer is set for; a new event starts the series again.
+    private int _settleStage;
 
     public DatabaseChangeWatcher(string databasePath, TimeSpan pollingInterval)
     {
@@ -102,16 +101,18 @@ public sealed class DatabaseChangeWatcher : IDisposable
         {
             if (!string.Equals(name, watched, StringComparison.Ordinal)) continue;
             Notify();
-            Volatile.Write(ref _lateSettlePending, 1);
-            RestartSettleTimer(SettleDelay);
+            Volatile.Write(ref _settleStage, 0);
+            RestartSettleTimer(SettleDelays[0]);
             return;
         }
     }
 
+    // An event racing with this can at worst add or skip one wake-up of a series; the polling interval stays the backstop.
     private void OnSettled()
     {
         Notify();
-        if (Interlocked.Exchange(ref _lateSettlePending, 0) == 1) RestartSettleTimer(LateSettleDelay);
+        var next = Interlocked.Increment(ref _settleStage);
+        if (next < SettleDelays.Count) RestartSettleTimer(SettleDelays[next] - SettleDelays[next - 1]);
     }
 
     private void RestartSettleTimer(TimeSpan delay)

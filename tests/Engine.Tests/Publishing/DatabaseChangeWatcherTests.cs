@@ -57,7 +57,7 @@ public sealed class DatabaseChangeWatcherTests
         var wakeUps = new List<TimeSpan>();
         while (await WaitBriefly(watcher)) wakeUps.Add(clock.Elapsed);
         Assert.NotEmpty(wakeUps);
-        Assert.True(wakeUps[^1] - wakeUps[0] >= DatabaseChangeWatcher.LateSettleDelay / 2, $"wake-ups at {string.Join(", ", wakeUps.Select(w => $"{w.TotalMilliseconds:0} ms"))}");
+        Assert.True(wakeUps[^1] - wakeUps[0] >= DatabaseChangeWatcher.SettleDelays[^1] / 2, $"wake-ups at {string.Join(", ", wakeUps.Select(w => $"{w.TotalMilliseconds:0} ms"))}");
     }
 
     [Fact]
@@ -119,7 +119,7 @@ public sealed class DatabaseChangeWatcherTests
         await File.WriteAllBytesAsync(db, Array.Empty<byte>());
         using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromMinutes(5));
         while (await WaitBriefly(watcher)) { }
-        using var cts = new CancellationTokenSource(DatabaseChangeWatcher.LateSettleDelay / 2);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(50));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => watcher.WaitAsync(cts.Token));
     }
 
