@@ -17,6 +17,7 @@ public sealed class ReplicationClusterFixture : ClusterFixture
         CREATE TABLE bulk(id INTEGER PRIMARY KEY NOT NULL, label TEXT NOT NULL);
         CREATE TABLE evolving(id TEXT PRIMARY KEY NOT NULL, a TEXT);
         CREATE TABLE audit_trail(at TEXT, what TEXT);
+        CREATE TABLE held(id TEXT PRIMARY KEY NOT NULL, note TEXT NOT NULL);
         """;
 
     // Node 2 logs every batch it publishes with its size.
@@ -229,6 +230,36 @@ public sealed partial class ReplicationTests : IClassFixture<ReplicationClusterF
 
     [GeneratedRegex(@"Published batch \S+ \(1 changes, (?<bytes>\d+) bytes\)")]
     private static partial Regex PublishedOneChange();
+
+    [Fact]
+    public async Task An_application_holding_the_write_lock_longer_than_the_busy_timeout_delays_replication_but_does_not_stop_the_node()
+    {
+        var node1 = _cluster[1];
+        var mark = node1.Log.Mark();
+        await using (var application = node1.Database.Open())
+        {
+            // A long application transaction: the node's own writes (change-log cleanup, applying other nodes' changes)
+            // wait for it longer than their 10 s busy timeout.
+            await using var transaction = application.BeginTransaction(deferred: false);
+            await using (var insert = application.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = "INSERT INTO held VALUES ('inside', 'written in the long transaction')";
+                await insert.ExecuteNonQueryAsync();
+            }
+            await _cluster[2].Database.ExecuteAsync("INSERT INTO held VALUES ('from-2', 'waits to be applied on node 1');");
+            await _cluster.WaitUntilAsync(
+                () => Task.FromResult(!node1.IsRunning || node1.Log.Contains("The database is busy", mark)),
+                "node 1 reporting that the database is locked", TimeSpan.FromSeconds(120));
+            Assert.True(node1.IsRunning, $"node 1 stopped because the application held the write lock:\n{node1.Log.Tail(30)}");
+            await transaction.CommitAsync();
+        }
+
+        await node1.Database.ExecuteAsync("INSERT INTO held VALUES ('after', 'written after the lock was released');");
+        await _cluster.WaitForCountAsync("held", 3);
+        await _cluster.WaitConvergedAsync("after the long transaction");
+        Assert.True(node1.IsRunning);
+    }
 
     private static async Task<Dictionary<string, object?>> ReadRowAsync(SqliteConnection connection, string id)
     {

@@ -141,6 +141,7 @@ public sealed class ShardConsumer
             return;
         }
 
+        var busyWaits = 0;
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -163,9 +164,10 @@ public sealed class ShardConsumer
             catch (SqliteException ex) when (SqliteErrors.IsBusy(ex) && !cancellationToken.IsCancellationRequested)
             {
                 // Another program holds the write lock: not the message's fault, wait as long as it takes.
-                _logger.LogDebug("Database busy applying {Stream} #{Sequence}; retrying", Stream, sequence);
+                if (busyWaits == 0)
+                    _logger.LogWarning("The database is busy (another program holds its write lock); applying {Stream} #{Sequence} resumes when it is free", Stream, sequence);
                 await message.InProgressAsync(cancellationToken).ConfigureAwait(false);
-                await _retryBackoff.WaitAsync(Math.Min(attempt, 10), cancellationToken).ConfigureAwait(false);
+                await _retryBackoff.WaitAsync(busyWaits++, cancellationToken).ConfigureAwait(false);
                 attempt = 0;
             }
             catch (Exception ex) when (IsMessageProblem(ex) && attempt < MaxAttempts)

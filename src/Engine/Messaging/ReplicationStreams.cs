@@ -51,7 +51,8 @@ public sealed class ReplicationStreams
     {
         var result = new List<StreamInfo>();
         foreach (var shard in _topology.ShardNumbers)
-            result.Add(await EnsureAsync(shard, cancellationToken).ConfigureAwait(false));
+            result.Add(await JetStreamStartup.AskUntilAnsweredAsync($"Stream {_topology.StreamName(shard)}", _logger,
+                () => EnsureAsync(shard, cancellationToken), cancellationToken).ConfigureAwait(false));
         return result;
     }
 
