@@ -15,6 +15,7 @@ public sealed class SnapshotClusterFixture : IAsyncLifetime
     public const string Schema = """
         CREATE TABLE notes(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
         CREATE TABLE readings(id INTEGER PRIMARY KEY NOT NULL, value REAL NOT NULL);
+        CREATE TABLE events(id INTEGER PRIMARY KEY NOT NULL, payload TEXT NOT NULL);
         """;
 
     private readonly TempDirectory _snapshotDirectory = new("harmonylite-e2e-snapshots");

@@ -82,6 +82,47 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         await _cluster.WaitConvergedAsync("a write after the newcomer joined");
     }
 
+    [Fact]
+    public async Task A_snapshot_saved_while_an_application_keeps_inserting_restores_whole_and_catches_up_to_the_source()
+    {
+        var source = _cluster[1];
+        using var stopWriting = new CancellationTokenSource();
+        var inserted = 0;
+        var writer = Task.Run(async () =>
+        {
+            // An application of its own, one row per transaction, as fast as it can, through the save and beyond.
+            await using var connection = source.Database.Open();
+            await using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO events(id, payload) VALUES ($i, printf('event %d', $i))";
+            var i = insert.Parameters.Add("$i", Microsoft.Data.Sqlite.SqliteType.Integer);
+            while (!stopWriting.IsCancellationRequested)
+            {
+                i.Value = inserted + 1;
+                await insert.ExecuteNonQueryAsync();
+                inserted++;
+            }
+        });
+
+        await _cluster.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inserted) >= 200 || writer.IsCompleted), "the application inserting its first 200 rows");
+        var snapshot = await SaveSnapshotAsync(source);
+        var insertedBySave = Volatile.Read(ref inserted);
+        await _cluster.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inserted) >= insertedBySave + 200 || writer.IsCompleted), "the application inserting 200 rows after the save");
+        await stopWriting.CancelAsync();
+        await writer;
+        _output.WriteLine($"{inserted} rows inserted, {insertedBySave} of them by the end of the save: {snapshot}");
+
+        var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
+        var started = newcomer.Log.Mark();
+        await newcomer.StartAsync();
+        var restoreLines = newcomer.Log.LinesSince(started).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
+        Assert.True(restoreLines.Count == 1, $"the newcomer should have restored the snapshot (saved: {snapshot}); its log:\n{newcomer.Log.Tail(40)}");
+        _output.WriteLine(restoreLines[0]);
+        Assert.Equal("ok", await newcomer.Database.ScalarAsync("PRAGMA integrity_check"));
+
+        await _cluster.WaitForCountAsync("events", inserted);
+        await _cluster.WaitConvergedAsync("the newcomer restored a snapshot taken under writes and caught up");
+    }
+
     /// <summary>
     /// One row per transaction, each published before the next is written: the publisher puts every change pending
     /// at once into one message, so only this makes each row its own stream message.
