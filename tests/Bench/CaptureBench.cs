@@ -3,7 +3,6 @@ using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Replication;
 using HarmonyLite.TestSupport;
-using Microsoft.Data.Sqlite;
 
 namespace HarmonyLite.Bench;
 
@@ -15,7 +14,6 @@ public sealed class CaptureBench : IBenchSuite
 {
     private const int Rows = 100_000;
     private const int ApplyBatchSize = 1_000;
-    private const string Schema = "CREATE TABLE items(id TEXT PRIMARY KEY NOT NULL, name TEXT, qty INTEGER, price REAL, data BLOB)";
 
     public string Name => "capture";
 
@@ -23,14 +21,14 @@ public sealed class CaptureBench : IBenchSuite
     {
         using var directory = new TempDirectory("harmonylite-bench-capture");
 
-        var plainPath = await CreateDatabaseAsync(directory.File("plain.db"), cancellationToken);
-        var plain = await InsertSingleRowTransactionsAsync(plainPath, cancellationToken);
+        var plainPath = await BenchDatabase.CreateAsync(directory.File("plain.db"), BenchDatabase.ItemsTable, cancellationToken);
+        var plain = await BenchDatabase.InsertItemsOneByOneAsync(plainPath, "item", Rows, busyTimeout: true, cancellationToken);
         report.Figure(Name, $"{Rows:N0} single-row transactions, no triggers", plain, "rows/s");
 
-        var capturedPath = await CreateDatabaseAsync(directory.File("captured.db"), cancellationToken);
+        var capturedPath = await BenchDatabase.CreateAsync(directory.File("captured.db"), BenchDatabase.ItemsTable, cancellationToken);
         await using (var installer = await CaptureInstaller.OpenAsync(capturedPath, 1, null, cancellationToken))
             await installer.InstallAsync(cancellationToken);
-        var captured = await InsertSingleRowTransactionsAsync(capturedPath, cancellationToken);
+        var captured = await BenchDatabase.InsertItemsOneByOneAsync(capturedPath, "item", Rows, busyTimeout: true, cancellationToken);
         report.Figure(Name, $"{Rows:N0} single-row transactions, capture triggers", captured, "rows/s");
         report.Figure(Name, "write cost of capture (no triggers / with triggers)", plain / captured, "x");
 
@@ -43,7 +41,7 @@ public sealed class CaptureBench : IBenchSuite
             batches = pending.Batch.Changes.Chunk(ApplyBatchSize).Select((chunk, i) => new ChangeBatch(1, $"bench-{i}", chunk)).ToList();
         }
 
-        var replicaPath = await CreateDatabaseAsync(directory.File("replica.db"), cancellationToken);
+        var replicaPath = await BenchDatabase.CreateAsync(directory.File("replica.db"), BenchDatabase.ItemsTable, cancellationToken);
         await using (var installer = await CaptureInstaller.OpenAsync(replicaPath, 2, null, cancellationToken))
             await installer.InstallAsync(cancellationToken);
         await using (var applier = await ChangeApplier.OpenAsync(replicaPath, null, cancellationToken))
@@ -58,53 +56,5 @@ public sealed class CaptureBench : IBenchSuite
             foreach (var batch in batches) await applier.ApplyAsync(batch, "bench-again", ++again, cancellationToken);
             report.Figure(Name, $"apply the same {Rows:N0} again (all superseded)", Rows / watch.Elapsed.TotalSeconds, "rows/s");
         }
-    }
-
-    private static async Task<string> CreateDatabaseAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var connection = Open(path);
-        await Execute(connection, "PRAGMA journal_mode = WAL", cancellationToken);
-        await Execute(connection, Schema, cancellationToken);
-        return path;
-    }
-
-    /// <summary>Each row its own transaction, as an application doing one write per request would.</summary>
-    private static async Task<double> InsertSingleRowTransactionsAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var connection = Open(path);
-        await Execute(connection, "PRAGMA synchronous = NORMAL", cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO items(id, name, qty, price, data) VALUES (@id, @name, @qty, @price, @data)";
-        var id = insert.Parameters.Add("@id", SqliteType.Text);
-        var name = insert.Parameters.Add("@name", SqliteType.Text);
-        var qty = insert.Parameters.Add("@qty", SqliteType.Integer);
-        var price = insert.Parameters.Add("@price", SqliteType.Real);
-        var data = insert.Parameters.Add("@data", SqliteType.Blob);
-        var payload = new byte[32];
-        var watch = Stopwatch.StartNew();
-        for (var i = 0; i < Rows; i++)
-        {
-            id.Value = $"item-{i:D7}";
-            name.Value = $"name {i}";
-            qty.Value = (long)i;
-            price.Value = i * 0.25;
-            data.Value = payload;
-            await insert.ExecuteNonQueryAsync(cancellationToken); // autocommit: one transaction per row
-        }
-        return Rows / watch.Elapsed.TotalSeconds;
-    }
-
-    private static SqliteConnection Open(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-        connection.Open();
-        return connection;
-    }
-
-    private static async Task Execute(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using static HarmonyLite.Bench.BenchDatabase;
 using static HarmonyLite.Bench.ReplicationBenchCluster;
 
 namespace HarmonyLite.Bench;
@@ -12,10 +13,7 @@ namespace HarmonyLite.Bench;
 /// </summary>
 public sealed class ReplicationBench : IBenchSuite
 {
-    private const string Schema = """
-        CREATE TABLE pings(id INTEGER PRIMARY KEY NOT NULL, sent TEXT NOT NULL);
-        CREATE TABLE items(id TEXT PRIMARY KEY NOT NULL, name TEXT, qty INTEGER, price REAL, data BLOB);
-        """;
+    private const string Schema = "CREATE TABLE pings(id INTEGER PRIMARY KEY NOT NULL, sent TEXT NOT NULL);\n" + ItemsTable;
 
     private const int WarmUpSamples = 20;
     private const int DelaySamples = 200;
@@ -116,49 +114,24 @@ public sealed class ReplicationBench : IBenchSuite
     /// <summary>
     /// 100,000 single-row transactions into a plain database, then into the database of a running node (capture
     /// triggers, and the node publishing what they capture meanwhile). The capture suite measures the triggers alone.
-    /// The application waits for locks as one sharing its database with another writer should, with SQLite's busy
-    /// handler (PRAGMA busy_timeout); a last run shows what it pays without, relying on Microsoft.Data.Sqlite's own
-    /// retry, which sleeps 150 ms whenever the node holds the write lock.
+    /// The application waits for locks with SQLite's busy handler; a last run shows what it pays without
+    /// (<see cref="BenchDatabase.InsertItemsOneByOneAsync"/>).
     /// </summary>
     private async Task MeasureWriteCostAsync(BenchReport report, CancellationToken cancellationToken)
     {
         using var directory = new HarmonyLite.TestSupport.TempDirectory("harmonylite-bench-write-cost");
         var plainPath = directory.File("plain.db");
-        await CreateDatabaseAsync(plainPath, Schema, cancellationToken);
-        var plain = await InsertSingleRowsAsync(plainPath, "plain", busyTimeout: true, cancellationToken);
+        await CreateAsync(plainPath, Schema, cancellationToken);
+        var plain = await InsertItemsOneByOneAsync(plainPath, "plain", SingleRowInserts, busyTimeout: true, cancellationToken);
         report.Figure(Name, $"{SingleRowInserts:N0} single-row transactions, no HarmonyLite", plain, "rows/s");
 
         await using var node = await StartAsync(1, Schema, cancellationToken);
-        var captured = await InsertSingleRowsAsync(node.Database(1), "captured", busyTimeout: true, cancellationToken);
+        var captured = await InsertItemsOneByOneAsync(node.Database(1), "captured", SingleRowInserts, busyTimeout: true, cancellationToken);
         report.Figure(Name, $"{SingleRowInserts:N0} single-row transactions, node running", captured, "rows/s");
         report.Figure(Name, "write cost of capture (no HarmonyLite / node running)", plain / captured, "x");
-        var driverRetry = await InsertSingleRowsAsync(node.Database(1), "driver-retry", busyTimeout: false, cancellationToken);
+        var driverRetry = await InsertItemsOneByOneAsync(node.Database(1), "driver-retry", SingleRowInserts, busyTimeout: false, cancellationToken);
         report.Figure(Name, $"{SingleRowInserts:N0} single-row transactions, node running, no busy_timeout", driverRetry, "rows/s",
             $"{plain / driverRetry:N1}x the plain cost");
-    }
-
-    private static async Task<double> InsertSingleRowsAsync(string database, string idPrefix, bool busyTimeout, CancellationToken cancellationToken)
-    {
-        await using var connection = Open(database);
-        await ExecuteAsync(connection, "PRAGMA synchronous = NORMAL", cancellationToken);
-        if (busyTimeout) await ExecuteAsync(connection, "PRAGMA busy_timeout = 60000", cancellationToken);
-        await using var insert = connection.CreateCommand();
-        insert.CommandText = "INSERT INTO items(id, name, qty, price, data) VALUES ($id, $name, $qty, $price, $data)";
-        var id = insert.Parameters.Add("$id", SqliteType.Text);
-        var name = insert.Parameters.Add("$name", SqliteType.Text);
-        var qty = insert.Parameters.Add("$qty", SqliteType.Integer);
-        var price = insert.Parameters.Add("$price", SqliteType.Real);
-        insert.Parameters.Add("$data", SqliteType.Blob).Value = new byte[32];
-        var clock = Stopwatch.StartNew();
-        for (var i = 0; i < SingleRowInserts; i++)
-        {
-            id.Value = $"{idPrefix}-{i:D7}";
-            name.Value = $"name {i}";
-            qty.Value = (long)i;
-            price.Value = i * 0.25;
-            await insert.ExecuteNonQueryAsync(cancellationToken); // autocommit: one transaction per row
-        }
-        return SingleRowInserts / clock.Elapsed.TotalSeconds;
     }
 
     private static double Percentile(List<double> sorted, double fraction) => sorted[Math.Max(0, (int)Math.Ceiling(sorted.Count * fraction) - 1)];

@@ -3,7 +3,6 @@ using System.Text;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Node;
 using HarmonyLite.TestSupport;
-using Microsoft.Data.Sqlite;
 
 namespace HarmonyLite.Bench;
 
@@ -39,7 +38,7 @@ public sealed class ReplicationBenchCluster : IAsyncDisposable
                 var directory = Path.Combine(cluster._directory.Path, $"node-{id}");
                 Directory.CreateDirectory(directory);
                 var database = Path.Combine(directory, $"node-{id}.db");
-                await CreateDatabaseAsync(database, schema, cancellationToken);
+                await BenchDatabase.CreateAsync(database, schema, cancellationToken);
                 cluster._databases.Add(database);
                 var overrides = nodes == 1 ? null : new ConfigurationOverrides
                 {
@@ -58,29 +57,6 @@ public sealed class ReplicationBenchCluster : IAsyncDisposable
             await cluster.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>A new unpooled connection to a database, as an application's own would be.</summary>
-    public static SqliteConnection Open(string database)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Pooling = false, DefaultTimeout = 60 }.ToString());
-        connection.Open();
-        return connection;
-    }
-
-    public static async Task ExecuteAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>A WAL database holding <paramref name="schema"/>, as an application would have made it.</summary>
-    public static async Task CreateDatabaseAsync(string database, string schema, CancellationToken cancellationToken)
-    {
-        await using var connection = Open(database);
-        await ExecuteAsync(connection, "PRAGMA journal_mode = WAL", cancellationToken);
-        await ExecuteAsync(connection, schema, cancellationToken);
     }
 
     private static string Toml(int id, string database) => $"""
