@@ -61,19 +61,25 @@ public sealed class ChangeApplier : IAsyncDisposable
         var position = ToPosition(sequence);
         await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
         if (await ReadPositionAsync(stream, cancellationToken).ConfigureAwait(false) >= position) return ApplyResult.AlreadyApplied;
-        await RefreshTablesAsync(cancellationToken).ConfigureAwait(false);
-
-        await _connection.ExecuteAsync($"INSERT INTO {Silence}(active) VALUES (1)", cancellationToken).ConfigureAwait(false);
-        int applied = 0, superseded = 0;
-        foreach (var change in batch.Changes)
-        {
-            if (await ApplyChangeAsync(change, stream, sequence, cancellationToken).ConfigureAwait(false)) applied++;
-            else superseded++;
-        }
+        var result = await ApplyChangesAsync(batch, stream, sequence, cancellationToken).ConfigureAwait(false);
         await WritePositionAsync(stream, position, cancellationToken).ConfigureAwait(false);
-        await _connection.ExecuteAsync($"DELETE FROM {Silence}", cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return new ApplyResult(ApplyOutcome.Applied, applied, superseded);
+        return result;
+    }
+
+    /// <summary>
+    /// Applies a batch that was set aside (quarantined) while the stream position moved past it, in one transaction,
+    /// leaving the position alone. Row versions decide as always, so changes that later ones superseded stay superseded.
+    /// </summary>
+    /// <exception cref="ChangeApplyException">The batch still cannot be applied; nothing was written.</exception>
+    public async Task<ApplyResult> ReapplyAsync(ChangeBatch batch, string stream, ulong sequence, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
+        var result = await ApplyChangesAsync(batch, stream, sequence, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     /// <summary>
@@ -99,6 +105,21 @@ public sealed class ChangeApplier : IAsyncDisposable
     {
         await ClearTablesAsync().ConfigureAwait(false);
         await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Applies every change of a batch inside the caller's transaction, with the capture triggers silenced.</summary>
+    private async Task<ApplyResult> ApplyChangesAsync(ChangeBatch batch, string stream, ulong sequence, CancellationToken cancellationToken)
+    {
+        await RefreshTablesAsync(cancellationToken).ConfigureAwait(false);
+        await _connection.ExecuteAsync($"INSERT INTO {Silence}(active) VALUES (1)", cancellationToken).ConfigureAwait(false);
+        int applied = 0, superseded = 0;
+        foreach (var change in batch.Changes)
+        {
+            if (await ApplyChangeAsync(change, stream, sequence, cancellationToken).ConfigureAwait(false)) applied++;
+            else superseded++;
+        }
+        await _connection.ExecuteAsync($"DELETE FROM {Silence}", cancellationToken).ConfigureAwait(false);
+        return new ApplyResult(ApplyOutcome.Applied, applied, superseded);
     }
 
     /// <summary>Applies one change if it is newer than the row's version; returns false when it lost.</summary>

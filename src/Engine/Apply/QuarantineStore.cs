@@ -78,5 +78,12 @@ public sealed class QuarantineStore : IAsyncDisposable
     public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) =>
         await _connection.ExecuteAsync($"DELETE FROM {Table} WHERE id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false) == 1;
 
+    /// <summary>
+    /// SQLite's count of schema changes in this database (PRAGMA schema_version): a change is what usually cures a
+    /// quarantined message (the missing table or column was added).
+    /// </summary>
+    public Task<long> ReadSchemaVersionAsync(CancellationToken cancellationToken) =>
+        SqliteSchemaReader.ReadSchemaVersionAsync(_connection, cancellationToken);
+
     public ValueTask DisposeAsync() => _connection.DisposeAsync();
 }

@@ -24,6 +24,11 @@ public sealed class ShardConsumer
     /// <summary>Attempts before a message is quarantined; busy-database errors are retried without limit.</summary>
     public const int MaxAttempts = 5;
 
+    /// <summary>How long a consumer may receive nothing while the stream holds unapplied messages before it is recreated.</summary>
+    public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
+
+    private static readonly TimeSpan StallCheckInterval = TimeSpan.FromSeconds(5);
+
     private readonly JetStreamContext _jetStream;
     private readonly ChangeApplier _applier;
     private readonly QuarantineStore _quarantine;
@@ -35,6 +40,8 @@ public sealed class ShardConsumer
     private readonly Backoff _retryBackoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
     private readonly Backoff _restartBackoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
     private ulong _appliedSequence;
+    private long _lastActiveTicks;
+    private bool _handling;
 
     /// <param name="ownBatchIdPrefix">
     /// Batches whose id starts with this (<see cref="ChangeReader.ReadOwnBatchIdPrefixAsync"/>) were captured in this very
@@ -78,19 +85,38 @@ public sealed class ShardConsumer
     {
         for (var restart = 0; !stopping.IsCancellationRequested; restart++)
         {
+            using var stalled = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+            Task? watchdog = null;
             try
             {
                 var consumer = await CreateConsumerAsync(stopping).ConfigureAwait(false);
                 restart = 0;
-                await foreach (var message in consumer.ConsumeAsync(new ConsumeOptions { MaxMessages = 256, IdleHeartbeat = TimeSpan.FromSeconds(5) }, stopping).ConfigureAwait(false))
+                MarkActive();
+                watchdog = CancelWhenStalledAsync(stalled);
+                await foreach (var message in consumer.ConsumeAsync(new ConsumeOptions { MaxMessages = 256, IdleHeartbeat = TimeSpan.FromSeconds(5) }, stalled.Token).ConfigureAwait(false))
                 {
-                    await HandleAsync(message, aborting).ConfigureAwait(false);
+                    Volatile.Write(ref _handling, true);
+                    try
+                    {
+                        await HandleAsync(message, aborting).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _handling, false);
+                        MarkActive();
+                    }
                     if (stopping.IsCancellationRequested) break;
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 break;
+            }
+            catch (OperationCanceledException) when (stalled.IsCancellationRequested)
+            {
+                _counters.Error($"Consuming {Stream} stalled below the stream's last message; the consumer was recreated");
+                _logger.LogWarning("Consuming {Stream} received nothing for {Timeout} while the stream holds messages past #{Applied}; recreating the consumer from sequence {Next}",
+                    Stream, StallTimeout, AppliedSequence, AppliedSequence + 1);
             }
             catch (Exception ex) when (ex is NatsException && !stopping.IsCancellationRequested)
             {
@@ -99,8 +125,50 @@ public sealed class ShardConsumer
                 try { await _restartBackoff.WaitAsync(restart, stopping).ConfigureAwait(false); }
                 catch (OperationCanceledException) { break; }
             }
+            finally
+            {
+                await stalled.CancelAsync().ConfigureAwait(false);
+                if (watchdog is not null) await watchdog.ConfigureAwait(false);
+            }
         }
     }
+
+    /// <summary>
+    /// The last line of defence behind the client's heartbeat checks: a consumer that receives nothing for
+    /// <see cref="StallTimeout"/> while the stream holds messages this node has not applied is recreated from the
+    /// database's position, whatever the reason it stopped delivering.
+    /// </summary>
+    private async Task CancelWhenStalledAsync(CancellationTokenSource stalled)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(StallCheckInterval, stalled.Token).ConfigureAwait(false);
+                if (Volatile.Read(ref _handling) || Environment.TickCount64 - Interlocked.Read(ref _lastActiveTicks) < (long)StallTimeout.TotalMilliseconds) continue;
+                ulong last;
+                try
+                {
+                    last = (await _jetStream.GetStreamInfoAsync(Stream, cancellationToken: stalled.Token).ConfigureAwait(false)).State.LastSequence;
+                }
+                catch (NatsException)
+                {
+                    continue; // the cluster cannot say right now; ask again next round
+                }
+                if (last > AppliedSequence && !Volatile.Read(ref _handling))
+                {
+                    await stalled.CancelAsync().ConfigureAwait(false);
+                    return;
+                }
+                MarkActive(); // nothing to deliver: idle, not stalled
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void MarkActive() => Interlocked.Exchange(ref _lastActiveTicks, Environment.TickCount64);
 
     // The durable consumer is recreated from the database's own position at every start: the position
     // committed with the data is the truth, whatever the consumer's ack floor says (a restored snapshot
@@ -183,7 +251,7 @@ public sealed class ShardConsumer
                 await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
                 _counters.Quarantined();
                 _counters.Error($"{Stream} #{sequence} quarantined: {ex.Message}");
-                _logger.LogError("Quarantined {Stream} #{Sequence} after {Attempts} attempts: {Error}. Replication of the rest continues; see Get-HarmonyQuarantine.", Stream, sequence, attempt, ex.Message);
+                _logger.LogError("Quarantined {Stream} #{Sequence} after {Attempts} attempts: {Error}. Replication of the rest continues; the message is applied again after the next schema change (see Get-HarmonyQuarantine).", Stream, sequence, attempt, ex.Message);
                 break;
             }
         }
@@ -193,5 +261,6 @@ public sealed class ShardConsumer
 
     private void Advance(ulong sequence) => Interlocked.Exchange(ref _appliedSequence, sequence);
 
-    private static bool IsMessageProblem(Exception ex) => ex is WireFormatException or ChangeApplyException or SqliteException;
+    /// <summary>Errors that are the message's (or its schema's), not the connection's: retried, then quarantined.</summary>
+    internal static bool IsMessageProblem(Exception ex) => ex is WireFormatException or ChangeApplyException or SqliteException;
 }

@@ -31,6 +31,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly CancellationTokenSource _aborting = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ShardWorker> _shards = new();
+    private ApplyConnections? _quarantineConnections;
     private readonly List<Task> _loops = new();
     private EmbeddedNatsServer? _embedded;
     private NatsConnection? _nats;
@@ -106,6 +107,7 @@ public sealed class HarmonyNode : IAsyncDisposable
                 _shards.Add(worker);
                 await worker.Consumer.LoadPositionAsync(cancellationToken).ConfigureAwait(false);
             }
+            _quarantineConnections = await ApplyConnections.OpenAsync(db, cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -121,6 +123,11 @@ public sealed class HarmonyNode : IAsyncDisposable
         _loops.Add(RunLoopAsync("publisher", () => publisher.RunAsync(_stopping.Token, _aborting.Token)));
         foreach (var worker in _shards)
             _loops.Add(RunLoopAsync($"consumer of {worker.Consumer.Stream}", () => worker.Consumer.RunAsync(_stopping.Token, _aborting.Token)));
+        if (_quarantineConnections is { } retrying)
+        {
+            var retrier = new QuarantineRetrier(retrying.Applier, retrying.Quarantine, _counters, _loggerFactory.CreateLogger("HarmonyLite.Quarantine"));
+            _loops.Add(RunLoopAsync("quarantine retrier", () => retrier.RunAsync(_stopping.Token)));
+        }
         if (_snapshots is not null)
         {
             _scheduler = await _snapshots.CreateSchedulerAsync(ReadLastSequencesAsync, cancellationToken).ConfigureAwait(false);
@@ -328,6 +335,8 @@ public sealed class HarmonyNode : IAsyncDisposable
     {
         foreach (var worker in _shards) await worker.DisposeAsync().ConfigureAwait(false);
         _shards.Clear();
+        if (_quarantineConnections is not null) await _quarantineConnections.DisposeAsync().ConfigureAwait(false);
+        _quarantineConnections = null;
         _watcher?.Dispose();
         if (_reader is not null) await _reader.DisposeAsync().ConfigureAwait(false);
         if (_capture is not null) await _capture.DisposeAsync().ConfigureAwait(false);
@@ -346,31 +355,57 @@ public sealed class HarmonyNode : IAsyncDisposable
     /// <summary>What one shard needs on this node: its consumer and the connections it applies through.</summary>
     private sealed class ShardWorker : IAsyncDisposable
     {
-        private readonly ChangeApplier _applier;
-        private readonly QuarantineStore _quarantine;
+        private readonly ApplyConnections _connections;
 
-        private ShardWorker(ShardConsumer consumer, ChangeApplier applier, QuarantineStore quarantine)
+        private ShardWorker(ShardConsumer consumer, ApplyConnections connections)
         {
             Consumer = consumer;
-            _applier = applier;
-            _quarantine = quarantine;
+            _connections = connections;
         }
 
         public ShardConsumer Consumer { get; }
 
         public static async Task<ShardWorker> OpenAsync(HarmonyNode node, string ownBatchIdPrefix, int shard, string db, CancellationToken cancellationToken)
         {
+            var connections = await ApplyConnections.OpenAsync(db, cancellationToken).ConfigureAwait(false);
+            var consumer = new ShardConsumer(node.NodeId, ownBatchIdPrefix, shard, node._topology, node._jetStream!, connections.Applier, connections.Quarantine,
+                node._counters, node._loggerFactory.CreateLogger("HarmonyLite.Consumer"));
+            return new ShardWorker(consumer, connections);
+        }
+
+        public ValueTask DisposeAsync() => _connections.DisposeAsync();
+    }
+
+    /// <summary>An applier and a quarantine store on connections of their own, for one loop that applies changes.</summary>
+    private sealed class ApplyConnections : IAsyncDisposable
+    {
+        private ApplyConnections(ChangeApplier applier, QuarantineStore quarantine)
+        {
+            Applier = applier;
+            Quarantine = quarantine;
+        }
+
+        public ChangeApplier Applier { get; }
+        public QuarantineStore Quarantine { get; }
+
+        public static async Task<ApplyConnections> OpenAsync(string db, CancellationToken cancellationToken)
+        {
             var applier = await ChangeApplier.OpenAsync(db, null, cancellationToken).ConfigureAwait(false);
-            var quarantine = await QuarantineStore.OpenAsync(db, null, cancellationToken).ConfigureAwait(false);
-            var consumer = new ShardConsumer(node.NodeId, ownBatchIdPrefix, shard, node._topology, node._jetStream!, applier, quarantine, node._counters,
-                node._loggerFactory.CreateLogger("HarmonyLite.Consumer"));
-            return new ShardWorker(consumer, applier, quarantine);
+            try
+            {
+                return new ApplyConnections(applier, await QuarantineStore.OpenAsync(db, null, cancellationToken).ConfigureAwait(false));
+            }
+            catch
+            {
+                await applier.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
         }
 
         public async ValueTask DisposeAsync()
         {
-            await _applier.DisposeAsync().ConfigureAwait(false);
-            await _quarantine.DisposeAsync().ConfigureAwait(false);
+            await Applier.DisposeAsync().ConfigureAwait(false);
+            await Quarantine.DisposeAsync().ConfigureAwait(false);
         }
     }
 }

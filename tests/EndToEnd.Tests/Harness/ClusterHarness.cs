@@ -159,10 +159,14 @@ public sealed class ClusterHarness : IAsyncDisposable
             {
                 text.Append("    (database unreadable: ").Append(ex.Message).AppendLine(")");
             }
-            text.AppendLine("    log tail:").AppendLine(node.Log.Tail(15));
+            // The embedded nats-server's own lines (a route retried every second) would crowd out the node's.
+            text.AppendLine("    log tail:").AppendLine(node.Log.Tail(30, l => !IsNatsServerLine(l)));
+            text.AppendLine("    nats-server log tail:").AppendLine(node.Log.Tail(5, IsNatsServerLine));
         }
         return text.ToString();
     }
+
+    private static bool IsNatsServerLine(string line) => line.Contains(" natsserveroutput: ", StringComparison.Ordinal);
 
     public async ValueTask DisposeAsync()
     {

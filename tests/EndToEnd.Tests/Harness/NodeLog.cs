@@ -43,13 +43,14 @@ public sealed class NodeLog
 
     public bool Contains(string text, long since = 0) => LinesSince(since).Any(l => l.Contains(text, StringComparison.Ordinal));
 
-    /// <summary>The last <paramref name="count"/> lines, one per line, for failure messages.</summary>
-    public string Tail(int count = 20)
+    /// <summary>The last <paramref name="count"/> lines (of those <paramref name="where"/> picks), one per line, for failure messages.</summary>
+    public string Tail(int count = 20, Func<string, bool>? where = null)
     {
         lock (_lines)
         {
-            var start = Math.Max(0, _lines.Count - count);
-            return string.Join(Environment.NewLine, _lines.Skip(start).Select(l => "    | " + l));
+            var picked = where is null ? _lines : _lines.Where(where).ToList();
+            var start = Math.Max(0, picked.Count - count);
+            return string.Join(Environment.NewLine, picked.Skip(start).Select(l => "    | " + l));
         }
     }
 }
