@@ -45,10 +45,8 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
 
         var restarted = node3.Log.Mark();
         await node3.StartAsync();
-        var restoreLines = node3.Log.LinesSince(restarted).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
-        Assert.True(restoreLines.Count == 1, $"node 3 should have restored one snapshot on restart (saved: {snapshot}); its log:\n{node3.Log.Tail(40)}");
+        AssertRestoredOneSnapshot(node3, restarted, snapshot);
         Assert.Contains(node3.Log.LinesSince(restarted), l => l.Contains("no longer holds the messages", StringComparison.Ordinal));
-        _output.WriteLine(restoreLines[0]);
 
         await _cluster.WaitForCountAsync("notes", Writes + 1);
         await _cluster.WaitConvergedAsync("node 3 restored and caught up");
@@ -70,10 +68,8 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         Assert.Equal(0, await newcomer.Database.CountAsync("readings"));
         var started = newcomer.Log.Mark();
         await newcomer.StartAsync();
-        var restoreLines = newcomer.Log.LinesSince(started).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
-        Assert.True(restoreLines.Count == 1, $"the newcomer should have restored a snapshot (saved: {snapshot}); its log:\n{newcomer.Log.Tail(40)}");
+        AssertRestoredOneSnapshot(newcomer, started, snapshot);
         Assert.Contains(newcomer.Log.LinesSince(started), l => l.Contains("no longer holds the messages", StringComparison.Ordinal));
-        _output.WriteLine(restoreLines[0]);
 
         await _cluster.WaitForCountAsync("readings", Writes);
         await _cluster.WaitConvergedAsync("the newcomer restored and caught up");
@@ -114,13 +110,18 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
         var started = newcomer.Log.Mark();
         await newcomer.StartAsync();
-        var restoreLines = newcomer.Log.LinesSince(started).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
-        Assert.True(restoreLines.Count == 1, $"the newcomer should have restored the snapshot (saved: {snapshot}); its log:\n{newcomer.Log.Tail(40)}");
-        _output.WriteLine(restoreLines[0]);
+        AssertRestoredOneSnapshot(newcomer, started, snapshot);
         Assert.Equal("ok", await newcomer.Database.ScalarAsync("PRAGMA integrity_check"));
 
         await _cluster.WaitForCountAsync("events", inserted);
         await _cluster.WaitConvergedAsync("the newcomer restored a snapshot taken under writes and caught up");
+    }
+
+    private void AssertRestoredOneSnapshot(NodeProcess node, long startedAt, string saved)
+    {
+        var restoreLines = node.Log.LinesSince(startedAt).Where(l => l.Contains(NodeRestoredLine, StringComparison.Ordinal)).ToList();
+        Assert.True(restoreLines.Count == 1, $"node {node.Id} should have restored one snapshot when it started (saved: {saved}); its log:\n{node.Log.Tail(40)}");
+        _output.WriteLine(restoreLines[0]);
     }
 
     /// <summary>
