@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using HarmonyLite.EndToEnd.Tests.Harness;
+using HarmonyLite.Engine.Capture;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -199,6 +200,35 @@ public sealed partial class ReplicationTests : IClassFixture<ReplicationClusterF
         await _cluster.WaitConvergedAsync("writes with the added column");
         foreach (var node in _cluster.Nodes)
             Assert.Equal(["e1|before|7|integer", "e2|after|42|integer"], await SqliteShell.QueryAsync(node.Database.Path, "SELECT id, a, b, typeof(b) FROM evolving ORDER BY id;"));
+    }
+
+    [Fact]
+    public async Task A_change_to_a_table_a_node_lacks_is_quarantined_there_and_applied_once_the_table_is_created()
+    {
+        const string Create = "CREATE TABLE arrived_early(id TEXT PRIMARY KEY NOT NULL, note TEXT NOT NULL);";
+        var node1 = _cluster[1];
+        var mark = node1.Log.Mark();
+        await node1.Database.ExecuteAsync(Create);
+        await _cluster.WaitUntilAsync(() => Task.FromResult(node1.Log.Contains("Watching table arrived_early", mark)), "node 1 watching its new table");
+        await node1.Database.ExecuteAsync("INSERT INTO arrived_early VALUES ('r1', 'written before the other nodes had the table');");
+
+        var others = new[] { _cluster[2], _cluster[3] };
+        await _cluster.WaitUntilAsync(async () =>
+        {
+            foreach (var node in others)
+                if (await node.Database.CountAsync(CaptureArtifactNames.Quarantine, "error LIKE '%arrived_early%'") != 1) return false;
+            return true;
+        }, "nodes 2 and 3 quarantining the change to a table they lack");
+
+        foreach (var node in others) await node.Database.ExecuteAsync(Create);
+        await _cluster.WaitForCountAsync("arrived_early", 1);
+        await _cluster.WaitUntilAsync(async () =>
+        {
+            foreach (var node in _cluster.Nodes)
+                if (await node.Database.CountAsync(CaptureArtifactNames.Quarantine) != 0) return false;
+            return true;
+        }, "the quarantine emptying on every node");
+        await _cluster.WaitConvergedAsync("the quarantined change applied after the schema caught up");
     }
 
     [Fact]

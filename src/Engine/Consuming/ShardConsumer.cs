@@ -249,7 +249,6 @@ public sealed class ShardConsumer
                 // Quarantine first, then advance: a crash in between quarantines the message twice, never loses it.
                 await _quarantine.AddAsync(Stream, sequence, message.Data, ex.Message, attempt, cancellationToken).ConfigureAwait(false);
                 await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
-                _counters.Quarantined();
                 _counters.Error($"{Stream} #{sequence} quarantined: {ex.Message}");
                 _logger.LogError("Quarantined {Stream} #{Sequence} after {Attempts} attempts: {Error}. Replication of the rest continues; the message is applied again after the next schema change (see Get-HarmonyQuarantine).", Stream, sequence, attempt, ex.Message);
                 break;

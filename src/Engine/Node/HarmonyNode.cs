@@ -321,14 +321,17 @@ public sealed class HarmonyNode : IAsyncDisposable
             var applied = _shards.FirstOrDefault(w => w.Consumer.Shard == shard)?.Consumer.AppliedSequence ?? 0;
             shards.Add(new ShardStatus(shard, stream, first, last, applied));
         }
-        long pending = 0;
+        long pending = 0, quarantined = 0;
         if (_state == NodeState.Running)
         {
             await using var reader = await ChangeReader.OpenAsync(Config.DbPath, NodeId, null, cancellationToken).ConfigureAwait(false);
             pending = await reader.CountPendingAsync(cancellationToken).ConfigureAwait(false);
+            // What is in the quarantine now: messages applied again after a schema change have left it.
+            await using var quarantine = await QuarantineStore.OpenAsync(Config.DbPath, null, cancellationToken).ConfigureAwait(false);
+            quarantined = await quarantine.CountAsync(cancellationToken).ConfigureAwait(false);
         }
         return new NodeStatus(NodeId, _state, Path.GetFullPath(Config.DbPath), _nats?.ConnectedUrl ?? "", StartedAt, shards,
-            _counters.PublishedBatches, _counters.AppliedBatches, pending, _counters.QuarantinedMessages, _counters.LastError);
+            _counters.PublishedBatches, _counters.AppliedBatches, pending, quarantined, _counters.LastError);
     }
 
     private async Task ReleaseAsync()
