@@ -23,7 +23,18 @@ internal static class TomlStringScanner
         };
     }
 
-    public static string ReadBasic(TomlCursor cursor)
+    public static string ReadBasic(TomlCursor cursor) => ReadSingleLine(cursor, '"', escapes: true,
+        unterminated: "unterminated string: the closing '\"' is missing",
+        endOfLine: "unterminated string: a basic string must close on the line it starts; use \"\"\" for a multi-line string",
+        forbidden: "must be escaped in a string");
+
+    public static string ReadLiteral(TomlCursor cursor) => ReadSingleLine(cursor, '\'', escapes: false,
+        unterminated: "unterminated literal string: the closing \"'\" is missing",
+        endOfLine: "unterminated literal string: it must close on the line it starts; use ''' for a multi-line string",
+        forbidden: "is not allowed in a literal string");
+
+    /// <summary>A basic or a literal string on one line: they differ only in escapes and in what their errors say.</summary>
+    private static string ReadSingleLine(TomlCursor cursor, char quote, bool escapes, string unterminated, string endOfLine, string forbidden)
     {
         var start = cursor.Position;
         cursor.Take();
@@ -31,26 +42,20 @@ internal static class TomlStringScanner
         while (true)
         {
             var c = cursor.Peek();
-            switch (c)
+            if (c == TomlCursor.EndOfText) throw new TomlException(unterminated, start);
+            if (c == quote)
             {
-                case TomlCursor.EndOfText:
-                    throw new TomlException("unterminated string: the closing '\"' is missing", start);
-                case '"':
-                    cursor.Take();
-                    return text.ToString();
-                case '\\':
-                    ReadEscape(cursor, text);
-                    break;
-                case '\n' or '\r':
-                    throw cursor.Error("unterminated string: a basic string must close on the line it starts; use \"\"\" for a multi-line string");
-                default:
-                    if (TomlCursor.IsForbiddenControl(c))
-                    {
-                        throw cursor.Error($"{TomlCursor.Describe(c)} must be escaped in a string");
-                    }
-                    text.Append(cursor.Take());
-                    break;
+                cursor.Take();
+                return text.ToString();
             }
+            if (c == '\\' && escapes)
+            {
+                ReadEscape(cursor, text);
+                continue;
+            }
+            if (c is '\n' or '\r') throw cursor.Error(endOfLine);
+            if (TomlCursor.IsForbiddenControl(c)) throw cursor.Error($"{TomlCursor.Describe(c)} {forbidden}");
+            text.Append(cursor.Take());
         }
     }
 
@@ -85,34 +90,6 @@ internal static class TomlStringScanner
                     break;
                 default:
                     ReadMultiLineCharacter(cursor, text);
-                    break;
-            }
-        }
-    }
-
-    public static string ReadLiteral(TomlCursor cursor)
-    {
-        var start = cursor.Position;
-        cursor.Take();
-        var text = new StringBuilder();
-        while (true)
-        {
-            var c = cursor.Peek();
-            switch (c)
-            {
-                case TomlCursor.EndOfText:
-                    throw new TomlException("unterminated literal string: the closing \"'\" is missing", start);
-                case '\'':
-                    cursor.Take();
-                    return text.ToString();
-                case '\n' or '\r':
-                    throw cursor.Error("unterminated literal string: it must close on the line it starts; use ''' for a multi-line string");
-                default:
-                    if (TomlCursor.IsForbiddenControl(c))
-                    {
-                        throw cursor.Error($"{TomlCursor.Describe(c)} is not allowed in a literal string");
-                    }
-                    text.Append(cursor.Take());
                     break;
             }
         }

@@ -43,19 +43,9 @@ public sealed class CborReader
 
     public CborReaderOptions Options => _options;
 
-    private enum FrameKind
-    {
-        DefiniteArray,
-        IndefiniteArray,
-        DefiniteMap,
-        IndefiniteMap,
-        IndefiniteByteString,
-        IndefiniteTextString,
-    }
-
     private struct Frame
     {
-        public FrameKind Kind;
+        public CborContainerKind Kind;
         public int StartOffset;
         public int Depth;
 
@@ -71,12 +61,12 @@ public sealed class CborReader
         if (_frames.Count > 0)
         {
             var top = _frames[^1];
-            if (top.Kind == FrameKind.DefiniteArray && top.Remaining == 0)
+            if (top.Kind == CborContainerKind.DefiniteArray && top.Remaining == 0)
             {
                 return CborReaderState.EndArray;
             }
 
-            if (top.Kind == FrameKind.DefiniteMap && top.Remaining == 0)
+            if (top.Kind == CborContainerKind.DefiniteMap && top.Remaining == 0)
             {
                 return CborReaderState.EndMap;
             }
@@ -103,7 +93,7 @@ public sealed class CborReader
         var major = (CborMajorType)(initial >> 5);
         var additional = (byte)(initial & 0x1F);
 
-        if (_frames.Count > 0 && _frames[^1].Kind is FrameKind.IndefiniteByteString or FrameKind.IndefiniteTextString)
+        if (_frames.Count > 0 && _frames[^1].Kind is CborContainerKind.IndefiniteByteString or CborContainerKind.IndefiniteTextString)
         {
             return PeekChunk(_frames[^1].Kind, initial, major, additional);
         }
@@ -340,7 +330,7 @@ public sealed class CborReader
         var start = _offset;
         if ((_data.Span[_offset] & 0x1F) == IndefiniteLength)
         {
-            Push(FrameKind.IndefiniteArray, 0, start, headLength: 1);
+            Push(CborContainerKind.IndefiniteArray, 0, start, headLength: 1);
             return null;
         }
 
@@ -351,7 +341,7 @@ public sealed class CborReader
             throw new CborDecodeException($"an array of {count} items cannot fit in the {BytesRemaining - headLength} byte(s) left", start);
         }
 
-        Push(FrameKind.DefiniteArray, (int)count, start, headLength);
+        Push(CborContainerKind.DefiniteArray, (int)count, start, headLength);
         return (int)count;
     }
 
@@ -368,7 +358,7 @@ public sealed class CborReader
         var start = _offset;
         if ((_data.Span[_offset] & 0x1F) == IndefiniteLength)
         {
-            Push(FrameKind.IndefiniteMap, 0, start, headLength: 1);
+            Push(CborContainerKind.IndefiniteMap, 0, start, headLength: 1);
             return null;
         }
 
@@ -378,7 +368,7 @@ public sealed class CborReader
             throw new CborDecodeException($"a map of {pairs} pairs cannot fit in the {BytesRemaining - headLength} byte(s) left", start);
         }
 
-        Push(FrameKind.DefiniteMap, (int)pairs * 2, start, headLength);
+        Push(CborContainerKind.DefiniteMap, (int)pairs * 2, start, headLength);
         return (int)pairs;
     }
 
@@ -483,7 +473,7 @@ public sealed class CborReader
     public void ReadStartIndefiniteByteString()
     {
         Expect(CborReaderState.StartIndefiniteByteString);
-        Push(FrameKind.IndefiniteByteString, 0, _offset, headLength: 1);
+        Push(CborContainerKind.IndefiniteByteString, 0, _offset, headLength: 1);
     }
 
     public void ReadEndIndefiniteByteString()
@@ -496,7 +486,7 @@ public sealed class CborReader
     public void ReadStartIndefiniteTextString()
     {
         Expect(CborReaderState.StartIndefiniteTextString);
-        Push(FrameKind.IndefiniteTextString, 0, _offset, headLength: 1);
+        Push(CborContainerKind.IndefiniteTextString, 0, _offset, headLength: 1);
     }
 
     public void ReadEndIndefiniteTextString()
@@ -582,9 +572,9 @@ public sealed class CborReader
         }
     }
 
-    private CborReaderState PeekChunk(FrameKind kind, byte initial, CborMajorType major, byte additional)
+    private CborReaderState PeekChunk(CborContainerKind kind, byte initial, CborMajorType major, byte additional)
     {
-        var isText = kind == FrameKind.IndefiniteTextString;
+        var isText = kind == CborContainerKind.IndefiniteTextString;
         if (initial == BreakByte)
         {
             return isText ? CborReaderState.EndIndefiniteTextString : CborReaderState.EndIndefiniteByteString;
@@ -611,12 +601,12 @@ public sealed class CborReader
         if (_frames.Count > 0)
         {
             var top = _frames[^1];
-            if (top.Kind == FrameKind.IndefiniteArray)
+            if (top.Kind == CborContainerKind.IndefiniteArray)
             {
                 return CborReaderState.EndArray;
             }
 
-            if (top.Kind == FrameKind.IndefiniteMap)
+            if (top.Kind == CborContainerKind.IndefiniteMap)
             {
                 if (top.ItemsRead % 2 != 0)
                 {
@@ -677,9 +667,9 @@ public sealed class CborReader
         var top = _frames[^1];
         var what = top.Kind switch
         {
-            FrameKind.DefiniteArray or FrameKind.IndefiniteArray => "array",
-            FrameKind.DefiniteMap or FrameKind.IndefiniteMap => "map",
-            FrameKind.IndefiniteByteString => "indefinite-length byte string",
+            CborContainerKind.DefiniteArray or CborContainerKind.IndefiniteArray => "array",
+            CborContainerKind.DefiniteMap or CborContainerKind.IndefiniteMap => "map",
+            CborContainerKind.IndefiniteByteString => "indefinite-length byte string",
             _ => "indefinite-length text string",
         };
         return $" (inside the {what} that starts at offset {top.StartOffset})";
@@ -763,7 +753,7 @@ public sealed class CborReader
         CompleteItem();
     }
 
-    private void Push(FrameKind kind, int remaining, int start, int headLength)
+    private void Push(CborContainerKind kind, int remaining, int start, int headLength)
     {
         var depth = CurrentDepth + _pendingTags + 1;
         if (depth > _options.MaxNestingDepth)
@@ -779,7 +769,7 @@ public sealed class CborReader
     private void Pop()
     {
         var kind = _frames[^1].Kind;
-        if (kind is not (FrameKind.DefiniteArray or FrameKind.DefiniteMap))
+        if (kind is not (CborContainerKind.DefiniteArray or CborContainerKind.DefiniteMap))
         {
             _offset++; // the break byte
         }
@@ -797,7 +787,7 @@ public sealed class CborReader
         }
 
         ref var top = ref CollectionsMarshal.AsSpan(_frames)[^1];
-        if (top.Kind is FrameKind.DefiniteArray or FrameKind.DefiniteMap)
+        if (top.Kind is CborContainerKind.DefiniteArray or CborContainerKind.DefiniteMap)
         {
             top.Remaining--;
         }

@@ -45,19 +45,9 @@ public sealed class CborWriter
     /// <summary>Bytes written so far into the writer's own buffer.</summary>
     public int BytesWritten => OwnBuffer.WrittenCount;
 
-    private enum FrameKind
-    {
-        DefiniteArray,
-        IndefiniteArray,
-        DefiniteMap,
-        IndefiniteMap,
-        IndefiniteByteString,
-        IndefiniteTextString,
-    }
-
     private struct Frame
     {
-        public FrameKind Kind;
+        public CborContainerKind Kind;
         public ulong Expected;
         public ulong Written;
     }
@@ -202,7 +192,7 @@ public sealed class CborWriter
     /// <summary>A tag; the next data item written is its content.</summary>
     public void WriteTag(ulong tag)
     {
-        if (_frames.Count > 0 && _frames[^1].Kind is FrameKind.IndefiniteByteString or FrameKind.IndefiniteTextString)
+        if (_frames.Count > 0 && _frames[^1].Kind is CborContainerKind.IndefiniteByteString or CborContainerKind.IndefiniteTextString)
         {
             throw new InvalidOperationException("An indefinite-length string holds only untagged chunks of its own type.");
         }
@@ -214,7 +204,7 @@ public sealed class CborWriter
 
     public void WriteByteString(ReadOnlySpan<byte> value)
     {
-        BeginChunkOrItem(FrameKind.IndefiniteByteString);
+        BeginChunkOrItem(CborContainerKind.IndefiniteByteString);
         WriteHead(CborMajorType.ByteString, (ulong)value.Length);
         WriteBytes(value);
         CompleteItem();
@@ -234,7 +224,7 @@ public sealed class CborWriter
                 $"The text has an unpaired surrogate at index {ex.Index}; CBOR text strings must be valid Unicode.", nameof(value), ex);
         }
 
-        BeginChunkOrItem(FrameKind.IndefiniteTextString);
+        BeginChunkOrItem(CborContainerKind.IndefiniteTextString);
         WriteHead(CborMajorType.TextString, (ulong)byteCount);
         var destination = _output.GetSpan(byteCount);
         var written = StrictUtf8.GetBytes(value, destination);
@@ -254,16 +244,16 @@ public sealed class CborWriter
         if (length is { } count)
         {
             WriteHead(CborMajorType.Array, (ulong)count);
-            _frames.Add(new Frame { Kind = FrameKind.DefiniteArray, Expected = (ulong)count });
+            _frames.Add(new Frame { Kind = CborContainerKind.DefiniteArray, Expected = (ulong)count });
         }
         else
         {
             WriteBytes([0x9F]);
-            _frames.Add(new Frame { Kind = FrameKind.IndefiniteArray });
+            _frames.Add(new Frame { Kind = CborContainerKind.IndefiniteArray });
         }
     }
 
-    public void WriteEndArray() => End(FrameKind.DefiniteArray, FrameKind.IndefiniteArray, "array");
+    public void WriteEndArray() => End(CborContainerKind.DefiniteArray, CborContainerKind.IndefiniteArray, "array");
 
     /// <summary>Starts a map of <paramref name="pairs"/> key/value pairs, or an indefinite-length map when null.</summary>
     public void WriteStartMap(int? pairs)
@@ -277,36 +267,36 @@ public sealed class CborWriter
         if (pairs is { } count)
         {
             WriteHead(CborMajorType.Map, (ulong)count);
-            _frames.Add(new Frame { Kind = FrameKind.DefiniteMap, Expected = (ulong)count * 2 });
+            _frames.Add(new Frame { Kind = CborContainerKind.DefiniteMap, Expected = (ulong)count * 2 });
         }
         else
         {
             WriteBytes([0xBF]);
-            _frames.Add(new Frame { Kind = FrameKind.IndefiniteMap });
+            _frames.Add(new Frame { Kind = CborContainerKind.IndefiniteMap });
         }
     }
 
-    public void WriteEndMap() => End(FrameKind.DefiniteMap, FrameKind.IndefiniteMap, "map");
+    public void WriteEndMap() => End(CborContainerKind.DefiniteMap, CborContainerKind.IndefiniteMap, "map");
 
     /// <summary>Starts an indefinite-length byte string: write its chunks with <see cref="WriteByteString"/>.</summary>
     public void WriteStartIndefiniteByteString()
     {
         BeginItem();
         WriteBytes([0x5F]);
-        _frames.Add(new Frame { Kind = FrameKind.IndefiniteByteString });
+        _frames.Add(new Frame { Kind = CborContainerKind.IndefiniteByteString });
     }
 
-    public void WriteEndIndefiniteByteString() => End(FrameKind.IndefiniteByteString, FrameKind.IndefiniteByteString, "indefinite-length byte string");
+    public void WriteEndIndefiniteByteString() => End(CborContainerKind.IndefiniteByteString, CborContainerKind.IndefiniteByteString, "indefinite-length byte string");
 
     /// <summary>Starts an indefinite-length text string: write its chunks with <see cref="WriteTextString"/>.</summary>
     public void WriteStartIndefiniteTextString()
     {
         BeginItem();
         WriteBytes([0x7F]);
-        _frames.Add(new Frame { Kind = FrameKind.IndefiniteTextString });
+        _frames.Add(new Frame { Kind = CborContainerKind.IndefiniteTextString });
     }
 
-    public void WriteEndIndefiniteTextString() => End(FrameKind.IndefiniteTextString, FrameKind.IndefiniteTextString, "indefinite-length text string");
+    public void WriteEndIndefiniteTextString() => End(CborContainerKind.IndefiniteTextString, CborContainerKind.IndefiniteTextString, "indefinite-length text string");
 
     private void WriteFloatBits(byte additional, ulong bits, int size)
     {
@@ -388,7 +378,7 @@ public sealed class CborWriter
 
     private void BeginItem()
     {
-        if (_frames.Count > 0 && _frames[^1].Kind is FrameKind.IndefiniteByteString or FrameKind.IndefiniteTextString)
+        if (_frames.Count > 0 && _frames[^1].Kind is CborContainerKind.IndefiniteByteString or CborContainerKind.IndefiniteTextString)
         {
             throw new InvalidOperationException("An indefinite-length string holds only definite-length chunks of its own type.");
         }
@@ -397,9 +387,9 @@ public sealed class CborWriter
         _pendingTags = 0;
     }
 
-    private void BeginChunkOrItem(FrameKind chunkOf)
+    private void BeginChunkOrItem(CborContainerKind chunkOf)
     {
-        if (_frames.Count > 0 && _frames[^1].Kind is FrameKind.IndefiniteByteString or FrameKind.IndefiniteTextString)
+        if (_frames.Count > 0 && _frames[^1].Kind is CborContainerKind.IndefiniteByteString or CborContainerKind.IndefiniteTextString)
         {
             if (_frames[^1].Kind != chunkOf)
             {
@@ -425,9 +415,9 @@ public sealed class CborWriter
         }
 
         var top = _frames[^1];
-        if (top.Kind is FrameKind.DefiniteArray or FrameKind.DefiniteMap && top.Written >= top.Expected && _pendingTags == 0)
+        if (top.Kind is CborContainerKind.DefiniteArray or CborContainerKind.DefiniteMap && top.Written >= top.Expected && _pendingTags == 0)
         {
-            var what = top.Kind == FrameKind.DefiniteArray ? $"array of {top.Expected} items" : $"map of {top.Expected / 2} pairs";
+            var what = top.Kind == CborContainerKind.DefiniteArray ? $"array of {top.Expected} items" : $"map of {top.Expected / 2} pairs";
             throw new InvalidOperationException($"The {what} is already full.");
         }
     }
@@ -445,7 +435,7 @@ public sealed class CborWriter
         _frames[^1] = top;
     }
 
-    private void End(FrameKind definite, FrameKind indefinite, string what)
+    private void End(CborContainerKind definite, CborContainerKind indefinite, string what)
     {
         if (_frames.Count == 0 || (_frames[^1].Kind != definite && _frames[^1].Kind != indefinite) || _pendingTags > 0)
         {
@@ -453,7 +443,7 @@ public sealed class CborWriter
         }
 
         var top = _frames[^1];
-        if (top.Kind is FrameKind.DefiniteArray or FrameKind.DefiniteMap)
+        if (top.Kind is CborContainerKind.DefiniteArray or CborContainerKind.DefiniteMap)
         {
             if (top.Written != top.Expected)
             {
@@ -462,7 +452,7 @@ public sealed class CborWriter
         }
         else
         {
-            if (top.Kind == FrameKind.IndefiniteMap && top.Written % 2 != 0)
+            if (top.Kind == CborContainerKind.IndefiniteMap && top.Written % 2 != 0)
             {
                 throw new InvalidOperationException("The map ends after a key without its value.");
             }
