@@ -147,26 +147,35 @@ public sealed class HarmonyNode : IAsyncDisposable
     /// when a stream dropped messages this node never applied. Local changes not yet published go out first, so the
     /// restore does not lose them: they come back from the stream.
     /// </summary>
+    /// <remarks>A damaged snapshot leaves the database untouched; the plan is made again without it (an older snapshot, or the streams).</remarks>
     private async Task RestoreIfNeededAsync(string db, IReadOnlyList<StreamInfo> streams, CancellationToken cancellationToken)
     {
         var ranges = streams.Select(s => new StreamRange(s.Config.Name, s.State.FirstSequence, s.State.LastSequence)).ToList();
-        RestorePlan plan;
-        if (Config.Snapshot.Enabled)
+        if (Config.Snapshot.Enabled) _snapshots = await SnapshotService.OpenAsync(Config, _loggerFactory, _nats, cancellationToken).ConfigureAwait(false);
+        var refused = new List<string>();
+        while (true)
         {
-            _snapshots = await SnapshotService.OpenAsync(Config, _loggerFactory, _nats, cancellationToken).ConfigureAwait(false);
-            plan = await _snapshots.PlanRestoreAsync(ranges, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            plan = await RestorePlanner.PlanAsync(db, ranges, [], storeDescription: null, cancellationToken).ConfigureAwait(false);
-        }
-        if (plan.Reason != RestoreReason.None) _logger.LogInformation("{Plan}", plan.Explanation);
-        if (!plan.RestoreNeeded) return;
+            var plan = _snapshots is null
+                ? await RestorePlanner.PlanAsync(db, ranges, [], storeDescription: null, cancellationToken).ConfigureAwait(false)
+                : await _snapshots.PlanRestoreAsync(ranges, refused, cancellationToken).ConfigureAwait(false);
+            if (plan.Reason != RestoreReason.None) _logger.LogInformation("{Plan}", plan.Explanation);
+            if (!plan.RestoreNeeded) return;
 
-        _state = NodeState.Restoring;
-        if (plan.UnpublishedChanges > 0) await PublishBeforeRestoreAsync(db, plan.UnpublishedChanges, cancellationToken).ConfigureAwait(false);
-        var restored = await _snapshots!.RestoreAsync(plan.Snapshot!.Id, cancellationToken).ConfigureAwait(false);
-        _logger.LogInformation("Restored snapshot {Snapshot} of node {Source} taken {Created:u}; resuming from its positions", restored.Id, unchecked((ulong)restored.NodeId), restored.CreatedAt);
+            _state = NodeState.Restoring;
+            if (plan.UnpublishedChanges > 0) await PublishBeforeRestoreAsync(db, plan.UnpublishedChanges, cancellationToken).ConfigureAwait(false);
+            var snapshot = plan.Snapshot!.Id;
+            try
+            {
+                var restored = await _snapshots!.RestoreAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("Restored snapshot {Snapshot} of node {Source} taken {Created:u}; resuming from its positions", restored.Id, unchecked((ulong)restored.NodeId), restored.CreatedAt);
+                return;
+            }
+            catch (SnapshotIntegrityException ex)
+            {
+                _logger.LogError("Refused snapshot {Snapshot}: {Error} Planning again without it.", snapshot, ex.Message);
+                refused.Add(snapshot);
+            }
+        }
     }
 
     private async Task PublishBeforeRestoreAsync(string db, long unpublished, CancellationToken cancellationToken)

@@ -179,9 +179,11 @@ public sealed class SnapshotService : IAsyncDisposable
     /// stream holds now. Call <see cref="RestoreAsync"/> with the plan's snapshot id when <see cref="RestorePlan.RestoreNeeded"/>.
     /// </summary>
     /// <exception cref="ReplicationLogTruncatedException">A restore is required and no snapshot can provide it.</exception>
-    public async Task<RestorePlan> PlanRestoreAsync(IReadOnlyList<StreamRange> streams, CancellationToken cancellationToken)
+    /// <param name="refused">Ids of snapshots that turned out damaged: planned as if they were not in the store.</param>
+    public async Task<RestorePlan> PlanRestoreAsync(IReadOnlyList<StreamRange> streams, IReadOnlyCollection<string> refused, CancellationToken cancellationToken)
     {
-        var available = await Store.ListAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(refused);
+        var available = (await Store.ListAsync(cancellationToken).ConfigureAwait(false)).Where(s => !refused.Contains(s.Id)).ToList();
         return await RestorePlanner.PlanAsync(_config.DbPath, streams, available, Store.Description, cancellationToken).ConfigureAwait(false);
     }
 

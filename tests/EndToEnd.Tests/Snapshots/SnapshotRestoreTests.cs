@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using HarmonyLite.EndToEnd.Tests.Harness;
 using Xunit;
 using Xunit.Abstractions;
@@ -116,6 +117,37 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         await _cluster.WaitForCountAsync("events", inserted);
         await _cluster.WaitConvergedAsync("the newcomer restored a snapshot taken under writes and caught up");
     }
+
+    [Fact]
+    public async Task A_newcomer_refuses_a_damaged_snapshot_and_restores_the_next_newest_instead()
+    {
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO notes(id, body) VALUES (-100, 'in both snapshots');");
+        await _cluster.WaitForCountAsync("notes", 1, "id = -100");
+        var older = SavedId(await SaveSnapshotAsync(_cluster[1]));
+        var damaged = SavedId(await SaveSnapshotAsync(_cluster[2]));
+        var damagedFile = Path.Combine(_fixture.SnapshotDirectory, damaged + ".db");
+        await using (var file = new FileStream(damagedFile, FileMode.Open, FileAccess.ReadWrite))
+        {
+            file.Position = file.Length / 2;
+            var middle = new byte[16];
+            file.ReadExactly(middle);
+            file.Position = file.Length / 2;
+            file.Write(middle.Select(b => (byte)~b).ToArray());
+        }
+
+        var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
+        var started = newcomer.Log.Mark();
+        await newcomer.StartAsync();
+        Assert.Contains(newcomer.Log.LinesSince(started), l => l.Contains($"Refused snapshot {damaged}", StringComparison.Ordinal));
+        AssertRestoredOneSnapshot(newcomer, started, older);
+        Assert.Contains(newcomer.Log.LinesSince(started), l => l.Contains($"Restored snapshot {older} ", StringComparison.Ordinal));
+
+        await _cluster.WaitConvergedAsync("the newcomer restored the older snapshot and caught up");
+    }
+
+    /// <summary>The id in "… Saved snapshot ID of …", the line -save-snapshot prints.</summary>
+    private static string SavedId(string saved) => Regex.Match(saved, @"Saved snapshot (\S+) of ").Groups[1].Value is { Length: > 0 } id
+        ? id : throw new InvalidOperationException($"-save-snapshot did not name the snapshot it saved: {saved}");
 
     private void AssertRestoredOneSnapshot(NodeProcess node, long startedAt, string saved)
     {
