@@ -15,7 +15,7 @@ public enum HostMode
     /// <summary><c>-print-config</c>: print the effective configuration as JSON.</summary>
     PrintConfig,
 
-    /// <summary><c>-cleanup</c>: remove HarmonyLite's triggers and change logs from the database.</summary>
+    /// <summary><c>-cleanup</c>: remove HarmonyLite's triggers, change log and version tables from the database.</summary>
     Cleanup,
 
     /// <summary><c>-save-snapshot</c>: save one snapshot and exit.</summary>

@@ -17,8 +17,14 @@ public static class CaptureArtifactNames
     /// <summary>The <see cref="Meta"/> key holding this installation's random id, part of every batch id it publishes.</summary>
     public const string MetaCaptureIdKey = "capture_id";
 
-    /// <summary>One row: the last change sequence number handed out by a trigger and the last one published.</summary>
-    public const string Sequence = Prefix + "sequence";
+    /// <summary>
+    /// The change log of every watched table: one row per captured row change, numbered by its rowid <c>seq</c> in
+    /// capture order, with the values in positional columns (see <see cref="CaptureSqlBuilder.ValueColumn"/>).
+    /// </summary>
+    public const string Changes = Prefix + "changes";
+
+    /// <summary>One row: the number of the last change published.</summary>
+    public const string Published = Prefix + "published";
 
     /// <summary>Sequence numbers known to fall between two committed transactions; batches end only at these.</summary>
     public const string CommitPoints = Prefix + "commit_points";
@@ -37,8 +43,6 @@ public static class CaptureArtifactNames
 
     /// <summary>Messages that could not be applied after retries, kept with their error.</summary>
     public const string Quarantine = Prefix + "quarantine";
-
-    public static string ChangeLog(string table) => $"{Prefix}{table}__change_log";
 
     public static string Versions(string table) => $"{Prefix}{table}__versions";
 

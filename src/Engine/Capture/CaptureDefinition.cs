@@ -21,6 +21,14 @@ internal sealed record CaptureDefinition(IReadOnlyList<string> Columns, IReadOnl
     /// <summary>The canonical text stored in the catalog; two definitions are the same when their texts are equal.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
+    /// <summary>The position of <paramref name="column"/> in <see cref="Columns"/> (names compare as SQLite compares them: case-insensitively).</summary>
+    public int IndexOfColumn(string column)
+    {
+        for (var i = 0; i < Columns.Count; i++)
+            if (string.Equals(Columns[i], column, StringComparison.OrdinalIgnoreCase)) return i;
+        throw new ArgumentException($"Column '{column}' is not among the captured columns {string.Join(", ", Columns)}.", nameof(column));
+    }
+
     /// <summary>Whether the version table built for <paramref name="other"/> serves this definition too (same key arity and collations).</summary>
     public bool HasSameKeyShape(CaptureDefinition other) =>
         Key.Select(k => k.Collation).SequenceEqual(other.Key.Select(k => k.Collation), StringComparer.Ordinal);

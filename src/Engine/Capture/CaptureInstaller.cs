@@ -5,8 +5,8 @@ using Microsoft.Data.Sqlite;
 namespace HarmonyLite.Engine.Capture;
 
 /// <summary>
-/// Installs, updates and removes change capture in one database: per user table a change log, a version table and
-/// AFTER INSERT/UPDATE/DELETE triggers that write this node's id into every captured version.
+/// Installs, updates and removes change capture in one database: a change log shared by all tables and, per user
+/// table, a version table and AFTER INSERT/UPDATE/DELETE triggers that write this node's id into every captured version.
 /// </summary>
 /// <remarks>
 /// Install is idempotent and runs in one write transaction, so no application write falls between dropping an old
@@ -54,7 +54,10 @@ public sealed class CaptureInstaller : IAsyncDisposable
             var state = new InstallState(
                 await WatchedTableCatalog.ReadAllAsync(_connection, cancellationToken).ConfigureAwait(false),
                 await ReadArtifactsAsync("trigger", cancellationToken).ConfigureAwait(false),
-                await ReadArtifactsAsync("table", cancellationToken).ConfigureAwait(false));
+                await ReadArtifactsAsync("table", cancellationToken).ConfigureAwait(false))
+            {
+                ChangeLogWidth = await CountValueColumnsAsync(cancellationToken).ConfigureAwait(false),
+            };
 
             var present = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var (name, kind) in await SqliteSchemaReader.ReadTableNamesAsync(_connection, cancellationToken).ConfigureAwait(false))
@@ -74,7 +77,7 @@ public sealed class CaptureInstaller : IAsyncDisposable
 
             foreach (var watched in state.Catalog.Values.Where(w => !w.Dropped && !present.Contains(w.Name)))
             {
-                // Its triggers went with the table (or are removed below); the log stays until its changes are published.
+                // Its triggers went with the table (or are removed below); its captured changes stay in the log until published.
                 await WatchedTableCatalog.SetDroppedAsync(_connection, watched.Name, dropped: true, cancellationToken).ConfigureAwait(false);
                 if (reports.All(r => !string.Equals(r.Table, watched.Name, StringComparison.OrdinalIgnoreCase)))
                     reports.Add(new TableCaptureReport(watched.Name, TableCaptureOutcome.Dropped, null, []));
@@ -128,6 +131,9 @@ public sealed class CaptureInstaller : IAsyncDisposable
     private sealed record InstallState(Dictionary<string, WatchedTable> Catalog, Dictionary<string, string> ExistingTriggers, Dictionary<string, string> ExistingTables)
     {
         public HashSet<string> ExpectedTriggers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        /// <summary>How many value columns the shared change log has.</summary>
+        public int ChangeLogWidth { get; set; }
     }
 
     private async Task<TableCaptureReport> InstallTableAsync(SqliteTableSchema schema, InstallState state, CancellationToken cancellationToken)
@@ -136,7 +142,6 @@ public sealed class CaptureInstaller : IAsyncDisposable
         var definition = CaptureDefinition.FromSchema(schema);
         var warnings = CaptureCompatibility.Warnings(schema).ToList();
         state.Catalog.TryGetValue(table, out var watched);
-        var log = CaptureArtifactNames.ChangeLog(table);
         var versions = CaptureArtifactNames.Versions(table);
 
         TableCaptureOutcome outcome;
@@ -164,17 +169,10 @@ public sealed class CaptureInstaller : IAsyncDisposable
             }
         }
 
-        if (!state.ExistingTables.ContainsKey(log))
-        {
-            await _connection.ExecuteAsync(CaptureSqlBuilder.CreateChangeLog(table, definition.Columns), cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            // Columns are only ever added, so rows captured under earlier generations keep their values.
-            var existing = await ReadColumnNamesAsync(log, cancellationToken).ConfigureAwait(false);
-            foreach (var column in definition.Columns.Where(c => !existing.Contains(CaptureSqlBuilder.ValueColumn(c))))
-                await _connection.ExecuteAsync(CaptureSqlBuilder.AddChangeLogColumn(table, column), cancellationToken).ConfigureAwait(false);
-        }
+        // Value columns are only ever added, so rows captured under earlier generations keep their values.
+        for (var index = state.ChangeLogWidth; index < definition.Columns.Count; index++)
+            await _connection.ExecuteAsync(CaptureSqlBuilder.AddValueColumn(index), cancellationToken).ConfigureAwait(false);
+        state.ChangeLogWidth = Math.Max(state.ChangeLogWidth, definition.Columns.Count);
         if (!state.ExistingTables.ContainsKey(versions))
             await _connection.ExecuteAsync(CaptureSqlBuilder.CreateVersions(table, definition.Key), cancellationToken).ConfigureAwait(false);
 
@@ -205,13 +203,12 @@ public sealed class CaptureInstaller : IAsyncDisposable
         return artifacts;
     }
 
-    private async Task<HashSet<string>> ReadColumnNamesAsync(string table, CancellationToken cancellationToken)
+    private async Task<int> CountValueColumnsAsync(CancellationToken cancellationToken)
     {
-        await using var command = _connection.CreateCommand("SELECT name FROM pragma_table_xinfo(@table, 'main')", ("@table", table));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) names.Add(reader.GetString(0));
-        return names;
+        // Every column of the change log but seq, generation, op, hlc and node_id is a value column.
+        var columns = await _connection.ScalarInt64Async("SELECT count(*) FROM pragma_table_xinfo(@table, 'main')", cancellationToken,
+            ("@table", CaptureArtifactNames.Changes)).ConfigureAwait(false);
+        return (int)columns - 5;
     }
 
     private static string Q(string name) => SqliteIdentifier.Quote(name);

@@ -14,7 +14,7 @@ internal static class CaptureLocalState
     private static readonly string Meta = SqliteIdentifier.Quote(CaptureArtifactNames.Meta);
 
     /// <summary>
-    /// Empties the change logs and removes the node-local state in one write transaction. Does nothing on a database
+    /// Empties the change log and removes the node-local state in one write transaction. Does nothing on a database
     /// without capture. The next install (by any node) starts a fresh capture id, so batch ids published from a restored
     /// copy never repeat ones the original published.
     /// </summary>
@@ -22,9 +22,8 @@ internal static class CaptureLocalState
     {
         if (!await CaptureSchema.IsInstalledAsync(connection, cancellationToken).ConfigureAwait(false)) return;
         await using var transaction = await SqliteTransactionScope.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
-        foreach (var table in (await WatchedTableCatalog.ReadAllAsync(connection, cancellationToken).ConfigureAwait(false)).Values)
-            await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.ChangeLog(table.Name))}", cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync($"UPDATE {Q(CaptureArtifactNames.Sequence)} SET last_seq = 0, published_seq = 0", cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.Changes)}", cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync($"UPDATE {Q(CaptureArtifactNames.Published)} SET seq = 0", cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.CommitPoints)}", cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.Silence)}", cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.Quarantine)}", cancellationToken).ConfigureAwait(false);
@@ -37,7 +36,7 @@ internal static class CaptureLocalState
     public static async Task<long> CountUnpublishedAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         if (!await CaptureSchema.IsInstalledAsync(connection, cancellationToken).ConfigureAwait(false)) return 0;
-        return await connection.ScalarAsync($"SELECT last_seq - published_seq FROM {Q(CaptureArtifactNames.Sequence)}", cancellationToken).ConfigureAwait(false) as long? ?? 0;
+        return await connection.ScalarAsync($"SELECT (SELECT coalesce(max(seq), 0) FROM {Q(CaptureArtifactNames.Changes)}) - seq FROM {Q(CaptureArtifactNames.Published)}", cancellationToken).ConfigureAwait(false) as long? ?? 0;
     }
 
     private static string Q(string name) => SqliteIdentifier.Quote(name);

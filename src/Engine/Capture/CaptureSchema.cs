@@ -12,8 +12,10 @@ internal static class CaptureSchema
     private static readonly string[] CoreTables =
     [
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Meta)}(key TEXT PRIMARY KEY NOT NULL, value)",
-        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Sequence)}(id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL, published_seq INTEGER NOT NULL)",
-        $"INSERT OR IGNORE INTO {Q(CaptureArtifactNames.Sequence)}(id, last_seq, published_seq) VALUES (1, 0, 0)",
+        // Value columns (v1, v2, ...) are added by install as the widest watched table needs them.
+        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Changes)}(seq INTEGER PRIMARY KEY, generation INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL)",
+        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Published)}(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)",
+        $"INSERT OR IGNORE INTO {Q(CaptureArtifactNames.Published)}(id, seq) VALUES (1, 0)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.CommitPoints)}(seq INTEGER PRIMARY KEY)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.WatchedTables)}(table_name TEXT PRIMARY KEY NOT NULL COLLATE NOCASE, generation INTEGER NOT NULL, definition TEXT NOT NULL, dropped INTEGER NOT NULL DEFAULT 0)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Generations)}(table_name TEXT NOT NULL COLLATE NOCASE, generation INTEGER NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (table_name, generation)) WITHOUT ROWID",
@@ -33,12 +35,12 @@ internal static class CaptureSchema
     public static async Task<bool> IsInstalledAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var count = await connection.ScalarInt64Async(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN (@a, @b, @c, @d, @e, @f, @g, @h)",
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN (@a, @b, @c, @d, @e, @f, @g, @h, @i)",
             cancellationToken,
-            ("@a", CaptureArtifactNames.Meta), ("@b", CaptureArtifactNames.Sequence), ("@c", CaptureArtifactNames.CommitPoints),
+            ("@a", CaptureArtifactNames.Meta), ("@b", CaptureArtifactNames.Published), ("@c", CaptureArtifactNames.CommitPoints),
             ("@d", CaptureArtifactNames.WatchedTables), ("@e", CaptureArtifactNames.Generations), ("@f", CaptureArtifactNames.Silence),
-            ("@g", CaptureArtifactNames.StreamPositions), ("@h", CaptureArtifactNames.Quarantine)).ConfigureAwait(false);
-        return count == 8;
+            ("@g", CaptureArtifactNames.StreamPositions), ("@h", CaptureArtifactNames.Quarantine), ("@i", CaptureArtifactNames.Changes)).ConfigureAwait(false);
+        return count == 9;
     }
 
     /// <summary>Throws <see cref="CaptureNotInstalledException"/> unless install has run on this database.</summary>

@@ -16,22 +16,17 @@ internal static class CaptureSqlBuilder
     private static readonly string WallClockHlc =
         $"((CAST(round(julianday('now') * 86400000.0) AS INTEGER) - 210866760000000) << {RowVersion.LogicalBits})";
 
-    public static string ValueColumn(string column) => "val_" + column;
+    /// <summary>
+    /// The change-log column holding the value of a generation's column at <paramref name="index"/> (its position in
+    /// <see cref="CaptureDefinition.Columns"/>): positional, so one log serves every table and every generation.
+    /// </summary>
+    public static string ValueColumn(int index) => "v" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Adds the change-log value column at <paramref name="index"/>; no declared type, so BLOB affinity stores every value exactly as the trigger hands it over.</summary>
+    public static string AddValueColumn(int index) =>
+        $"ALTER TABLE {Q(CaptureArtifactNames.Changes)} ADD COLUMN {Q(ValueColumn(index))}";
 
     public static string VersionKeyColumn(int index) => "key" + (index + 1).ToString(CultureInfo.InvariantCulture);
-
-    public static string CreateChangeLog(string table, IEnumerable<string> columns)
-    {
-        var sql = new StringBuilder()
-            .Append("CREATE TABLE ").Append(Q(CaptureArtifactNames.ChangeLog(table)))
-            .Append("(seq INTEGER PRIMARY KEY, generation INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL");
-        // No declared type: BLOB affinity stores every value exactly as the trigger hands it over.
-        foreach (var column in columns) sql.Append(", ").Append(Q(ValueColumn(column)));
-        return sql.Append(')').ToString();
-    }
-
-    public static string AddChangeLogColumn(string table, string column) =>
-        $"ALTER TABLE {Q(CaptureArtifactNames.ChangeLog(table))} ADD COLUMN {Q(ValueColumn(column))}";
 
     public static string CreateVersions(string table, IReadOnlyList<CaptureKeyColumn> key)
     {
@@ -49,9 +44,9 @@ internal static class CaptureSqlBuilder
         var node = nodeId.ToString(CultureInfo.InvariantCulture);
 
         string Upsert(string row, ChangeOperation op) =>
-            Bump() + SetVersion(table, definition, row, node, tombstone: false) + AppendLog(table, definition, row, op, definition.Columns, gen);
+            SetVersion(table, definition, row, node, tombstone: false) + AppendLog(table, definition, row, op, definition.Columns, gen);
         string Delete(string row) =>
-            Bump() + SetVersion(table, definition, row, node, tombstone: true) + AppendLog(table, definition, row, ChangeOperation.Delete, keyColumns, gen);
+            SetVersion(table, definition, row, node, tombstone: true) + AppendLog(table, definition, row, ChangeOperation.Delete, keyColumns, gen);
 
         return
         [
@@ -65,8 +60,6 @@ internal static class CaptureSqlBuilder
 
     private static CaptureTrigger Trigger(string name, string operation, string table, string when, string body) =>
         new(name, $"CREATE TRIGGER {Q(name)} AFTER {operation} ON {Q(table)} FOR EACH ROW WHEN {when} BEGIN\n{body}END");
-
-    private static string Bump() => $"  UPDATE {Q(CaptureArtifactNames.Sequence)} SET last_seq = last_seq + 1;\n";
 
     /// <summary>
     /// The row's new version: max(wall clock, previous version + 1), written by this node; a tombstone for deletes.
@@ -85,13 +78,19 @@ internal static class CaptureSqlBuilder
             + $"WHERE NOT EXISTS (SELECT 1 FROM {versions} WHERE {KeyMatch(definition, row)});\n";
     }
 
+    /// <summary>
+    /// Appends the change to the shared log. Its number is the new rowid, one more than the greatest: SQLite runs one
+    /// writer at a time, so a transaction's changes get consecutive numbers. Each value goes to the column of its
+    /// position in the generation's column list.
+    /// </summary>
     private static string AppendLog(string table, CaptureDefinition definition, string row, ChangeOperation op, IReadOnlyList<string> columns, string generation)
     {
-        var names = string.Join("", columns.Select(c => ", " + Q(ValueColumn(c))));
+        var positions = columns.Select(definition.IndexOfColumn).ToList();
+        var names = string.Join("", positions.Select(i => ", " + Q(ValueColumn(i))));
         var values = string.Join("", columns.Select(c => $", {row}.{Q(c)}"));
         var versions = Q(CaptureArtifactNames.Versions(table));
-        return $"  INSERT INTO {Q(CaptureArtifactNames.ChangeLog(table))}(seq, generation, op, hlc, node_id{names}) "
-            + $"SELECT s.last_seq, {generation}, {(int)op}, v.hlc, v.node_id{values} FROM {Q(CaptureArtifactNames.Sequence)} AS s, {versions} AS v WHERE {KeyMatch(definition, row, "v.")};\n";
+        return $"  INSERT INTO {Q(CaptureArtifactNames.Changes)}(generation, op, hlc, node_id{names}) "
+            + $"SELECT {generation}, {(int)op}, v.hlc, v.node_id{values} FROM {versions} AS v WHERE {KeyMatch(definition, row, "v.")};\n";
     }
 
     private static string KeyMatch(CaptureDefinition definition, string row, string qualifier = "") =>

@@ -9,11 +9,11 @@ namespace HarmonyLite.Engine.Capture;
 /// after the publish is acknowledged, and deletes published change-log rows.
 /// </summary>
 /// <remarks>
-/// <para>How batches keep transactions whole. Every trigger takes the next number from one shared counter
-/// (<c>__harmonylite__sequence.last_seq</c>) for each change it logs. SQLite runs one writer at a time, so the
-/// changes of one transaction get consecutive numbers, and a read snapshot, which contains only committed
-/// transactions, always sees <c>last_seq</c> at the end of a transaction. Every <c>last_seq</c> a read has seen is
-/// therefore a transaction boundary; the reader records it in <c>__harmonylite__commit_points</c> and ends batches
+/// <para>How batches keep transactions whole. Every change goes to one shared log (<c>__harmonylite__changes</c>),
+/// numbered by its rowid, one more than the greatest. SQLite runs one writer at a time, so the changes of one
+/// transaction get consecutive numbers, and a read snapshot, which contains only committed transactions, always
+/// sees the greatest number at the end of a transaction. Every greatest number a read has seen is therefore a
+/// transaction boundary; the reader records it in <c>__harmonylite__commit_points</c> and ends batches
 /// only at recorded boundaries: as many whole boundary-to-boundary ranges as fit in the limit, or a single range
 /// alone when it is larger than the limit. The reader takes no write lock before it reads, so it never waits for an
 /// application's long transaction.</para>
@@ -21,7 +21,8 @@ namespace HarmonyLite.Engine.Capture;
 /// </remarks>
 public sealed class ChangeReader : IAsyncDisposable
 {
-    private static readonly string Sequence = SqliteIdentifier.Quote(CaptureArtifactNames.Sequence);
+    private static readonly string Changes = SqliteIdentifier.Quote(CaptureArtifactNames.Changes);
+    private static readonly string Published = SqliteIdentifier.Quote(CaptureArtifactNames.Published);
     private static readonly string CommitPoints = SqliteIdentifier.Quote(CaptureArtifactNames.CommitPoints);
 
     private readonly SqliteConnection _connection;
@@ -66,7 +67,7 @@ public sealed class ChangeReader : IAsyncDisposable
         long last, published, first, through;
         long? lastRecorded;
         string captureId;
-        var changes = new List<(long Sequence, RowChange Change)>();
+        var changes = new List<RowChange>();
         await using (var transaction = await SqliteTransactionScope.BeginReadAsync(_connection, cancellationToken).ConfigureAwait(false))
         {
             (last, published) = await ReadCountersAsync(cancellationToken).ConfigureAwait(false);
@@ -80,10 +81,7 @@ public sealed class ChangeReader : IAsyncDisposable
 
             first = published + 1;
             through = await ChooseBatchEndAsync(published, last, maxChanges, cancellationToken).ConfigureAwait(false);
-            var catalog = await WatchedTableCatalog.ReadAllAsync(_connection, cancellationToken).ConfigureAwait(false);
-            var generations = await WatchedTableCatalog.ReadGenerationsAsync(_connection, cancellationToken).ConfigureAwait(false);
-            foreach (var table in catalog.Values)
-                await ReadChangeLogAsync(table.Name, generations.GetValueOrDefault(table.Name) ?? [], published, through, changes, cancellationToken).ConfigureAwait(false);
+            await ReadChangesAsync(published, through, changes, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -92,9 +90,8 @@ public sealed class ChangeReader : IAsyncDisposable
             await _connection.ExecuteAsync($"INSERT OR IGNORE INTO {CommitPoints}(seq) VALUES (@seq)", cancellationToken, ("@seq", last)).ConfigureAwait(false);
 
         if (changes.Count != through - published)
-            throw new InvalidDataException($"The change logs of '{_databasePath}' hold {changes.Count} changes numbered {first} to {through}, expected {through - published}; a change-log table was changed outside HarmonyLite. Remove capture and install it again.");
-        changes.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
-        var batch = new ChangeBatch(NodeId, BatchIdPrefix(NodeId, captureId) + $"{first}-{through}", changes.Select(c => c.Change).ToList());
+            throw new InvalidDataException($"The change log of '{_databasePath}' holds {changes.Count} changes numbered {first} to {through}, expected {through - published}; the change-log table was changed outside HarmonyLite. Remove capture and install it again.");
+        var batch = new ChangeBatch(NodeId, BatchIdPrefix(NodeId, captureId) + $"{first}-{through}", changes);
         return new PendingBatch(batch, first, through);
     }
 
@@ -119,7 +116,7 @@ public sealed class ChangeReader : IAsyncDisposable
     public async Task MarkPublishedAsync(PendingBatch pending, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(pending);
-        var updated = await _connection.ExecuteAsync($"UPDATE {Sequence} SET published_seq = @last WHERE published_seq = @before",
+        var updated = await _connection.ExecuteAsync($"UPDATE {Published} SET seq = @last WHERE seq = @before",
             cancellationToken, ("@last", pending.LastSequence), ("@before", pending.FirstSequence - 1)).ConfigureAwait(false);
         if (updated == 1) return;
         var (_, published) = await ReadCountersAsync(cancellationToken).ConfigureAwait(false);
@@ -128,24 +125,25 @@ public sealed class ChangeReader : IAsyncDisposable
     }
 
     /// <summary>
-    /// Deletes change-log rows that were published, and the logs of dropped tables once they are empty. Returns how
+    /// Deletes change-log rows that were published, and forgets dropped tables once all their changes are. Returns how
     /// many change-log rows were deleted. Call every cleanup interval.
     /// </summary>
     public async Task<int> CleanupPublishedAsync(CancellationToken cancellationToken)
     {
-        var deleted = 0;
         await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
         var (_, published) = await ReadCountersAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var table in (await WatchedTableCatalog.ReadAllAsync(_connection, cancellationToken).ConfigureAwait(false)).Values)
+        // The greatest row stays: the next change is numbered after it, so numbers never go back below what was published.
+        var deleted = await _connection.ExecuteAsync($"DELETE FROM {Changes} WHERE seq <= @published AND seq < (SELECT max(seq) FROM {Changes})",
+            cancellationToken, ("@published", published)).ConfigureAwait(false);
+        var generations = await WatchedTableCatalog.ReadGenerationsAsync(_connection, cancellationToken).ConfigureAwait(false);
+        foreach (var table in (await WatchedTableCatalog.ReadAllAsync(_connection, cancellationToken).ConfigureAwait(false)).Values.Where(t => t.Dropped))
         {
-            var log = Q(CaptureArtifactNames.ChangeLog(table.Name));
-            deleted += await _connection.ExecuteAsync($"DELETE FROM {log} WHERE seq <= @published", cancellationToken, ("@published", published)).ConfigureAwait(false);
-            if (table.Dropped && await _connection.ScalarInt64Async($"SELECT NOT EXISTS (SELECT 1 FROM {log})", cancellationToken).ConfigureAwait(false) == 1)
-            {
-                await _connection.ExecuteAsync($"DROP TABLE {log}", cancellationToken).ConfigureAwait(false);
-                await _connection.ExecuteAsync($"DROP TABLE IF EXISTS {Q(CaptureArtifactNames.Versions(table.Name))}", cancellationToken).ConfigureAwait(false);
-                await WatchedTableCatalog.RemoveAsync(_connection, table.Name, cancellationToken).ConfigureAwait(false);
-            }
+            var ofTable = string.Join(", ", generations.Where(g => string.Equals(g.Value.Table, table.Name, StringComparison.OrdinalIgnoreCase)).Select(g => g.Key));
+            if (ofTable.Length > 0 && await _connection.ScalarInt64Async($"SELECT EXISTS (SELECT 1 FROM {Changes} WHERE seq > @published AND generation IN ({ofTable}))",
+                    cancellationToken, ("@published", published)).ConfigureAwait(false) == 1)
+                continue;
+            await _connection.ExecuteAsync($"DROP TABLE IF EXISTS {Q(CaptureArtifactNames.Versions(table.Name))}", cancellationToken).ConfigureAwait(false);
+            await WatchedTableCatalog.RemoveAsync(_connection, table.Name, cancellationToken).ConfigureAwait(false);
         }
         await _connection.ExecuteAsync($"DELETE FROM {CommitPoints} WHERE seq <= @published", cancellationToken, ("@published", published)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -163,7 +161,7 @@ public sealed class ChangeReader : IAsyncDisposable
 
     private async Task<(long Last, long Published)> ReadCountersAsync(CancellationToken cancellationToken)
     {
-        await using var command = _connection.CreateCommand($"SELECT last_seq, published_seq FROM {Sequence}");
+        await using var command = _connection.CreateCommand($"SELECT (SELECT coalesce(max(seq), 0) FROM {Changes}), seq FROM {Published}");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) throw new CaptureNotInstalledException(_databasePath);
         return (reader.GetInt64(0), reader.GetInt64(1));
@@ -181,27 +179,25 @@ public sealed class ChangeReader : IAsyncDisposable
         return nearest as long? ?? last;
     }
 
-    private async Task ReadChangeLogAsync(string table, Dictionary<long, CaptureDefinition> generations, long after, long through,
-        List<(long, RowChange)> changes, CancellationToken cancellationToken)
+    private async Task ReadChangesAsync(long after, long through, List<RowChange> changes, CancellationToken cancellationToken)
     {
-        // Every column any generation captured exists in the log: columns are only ever added.
-        var valueColumns = generations.Values.SelectMany(g => g.Columns).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var select = string.Join("", valueColumns.Select(c => ", " + Q(CaptureSqlBuilder.ValueColumn(c))));
+        var generations = await WatchedTableCatalog.ReadGenerationsAsync(_connection, cancellationToken).ConfigureAwait(false);
+        // The log has a value column for every column of the widest generation: columns are only ever added.
+        var width = generations.Values.Select(g => g.Definition.Columns.Count).DefaultIfEmpty(0).Max();
+        var select = string.Join("", Enumerable.Range(0, width).Select(i => ", " + Q(CaptureSqlBuilder.ValueColumn(i))));
         await using var command = _connection.CreateCommand(
-            $"SELECT seq, generation, op, hlc, node_id{select} FROM {Q(CaptureArtifactNames.ChangeLog(table))} WHERE seq > @after AND seq <= @through",
+            $"SELECT seq, generation, op, hlc, node_id{select} FROM {Changes} WHERE seq > @after AND seq <= @through ORDER BY seq",
             ("@after", after), ("@through", through));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var ordinals = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < valueColumns.Count; i++) ordinals[valueColumns[i]] = 5 + i;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            var seq = reader.GetInt64(0);
-            if (!generations.TryGetValue(reader.GetInt64(1), out var definition))
-                throw new InvalidDataException($"Change {seq} in the change log of table '{table}' in '{_databasePath}' was captured under generation {reader.GetInt64(1)}, which the capture catalog does not know. Remove capture and install it again.");
+            if (!generations.TryGetValue(reader.GetInt64(1), out var generation))
+                throw new InvalidDataException($"Change {reader.GetInt64(0)} in the change log of '{_databasePath}' was captured under generation {reader.GetInt64(1)}, which the capture catalog does not know. Remove capture and install it again.");
+            var (table, definition) = generation;
             var operation = (ChangeOperation)reader.GetInt64(2);
             var names = operation == ChangeOperation.Delete ? definition.Key.Select(k => k.Name) : definition.Columns;
-            var columns = names.Select(n => new ColumnValue(n, SqliteValue.FromDatabase(reader.GetValue(ordinals[n])))).ToList();
-            changes.Add((seq, new RowChange(table, operation, new RowVersion(reader.GetInt64(3), reader.GetInt64(4)), columns)));
+            var columns = names.Select(n => new ColumnValue(n, SqliteValue.FromDatabase(reader.GetValue(5 + definition.IndexOfColumn(n))))).ToList();
+            changes.Add(new RowChange(table, operation, new RowVersion(reader.GetInt64(3), reader.GetInt64(4)), columns));
         }
     }
 

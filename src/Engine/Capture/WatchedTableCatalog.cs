@@ -22,26 +22,25 @@ internal static class WatchedTableCatalog
         return tables;
     }
 
-    /// <summary>Every generation's definition, by table then generation.</summary>
-    public static async Task<Dictionary<string, Dictionary<long, CaptureDefinition>>> ReadGenerationsAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    /// <summary>Every generation: its number to its table and definition.</summary>
+    public static async Task<Dictionary<long, (string Table, CaptureDefinition Definition)>> ReadGenerationsAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand($"SELECT table_name, generation, definition FROM {Generations}");
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var generations = new Dictionary<string, Dictionary<long, CaptureDefinition>>(StringComparer.OrdinalIgnoreCase);
+        var generations = new Dictionary<long, (string, CaptureDefinition)>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (!generations.TryGetValue(reader.GetString(0), out var byGeneration))
-                generations[reader.GetString(0)] = byGeneration = [];
-            byGeneration[reader.GetInt64(1)] = CaptureDefinition.FromJson(reader.GetString(2));
-        }
+            generations[reader.GetInt64(1)] = (reader.GetString(0), CaptureDefinition.FromJson(reader.GetString(2)));
         return generations;
     }
 
-    /// <summary>Records a new generation for <paramref name="table"/> and makes it current; returns its number.</summary>
+    /// <summary>
+    /// Records a new generation for <paramref name="table"/> and makes it current; returns its number. Numbers are unique
+    /// across tables, because a change-log row names only its generation. (A number can come back only after the table
+    /// that had it was removed, which happens once all of its changes were published and are never read again.)
+    /// </summary>
     public static async Task<long> AddGenerationAsync(SqliteConnection connection, string table, CaptureDefinition definition, CancellationToken cancellationToken)
     {
-        var generation = 1 + await connection.ScalarInt64Async(
-            $"SELECT coalesce(max(generation), 0) FROM {Generations} WHERE table_name = @table", cancellationToken, ("@table", table)).ConfigureAwait(false);
+        var generation = 1 + await connection.ScalarInt64Async($"SELECT coalesce(max(generation), 0) FROM {Generations}", cancellationToken).ConfigureAwait(false);
         var json = definition.ToJson();
         await connection.ExecuteAsync($"INSERT INTO {Generations}(table_name, generation, definition) VALUES (@table, @generation, @definition)",
             cancellationToken, ("@table", table), ("@generation", generation), ("@definition", json)).ConfigureAwait(false);

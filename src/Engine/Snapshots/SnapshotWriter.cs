@@ -8,12 +8,12 @@ namespace HarmonyLite.Engine.Snapshots;
 /// <summary>
 /// Writes a consistent copy of a database while applications keep writing: <c>VACUUM INTO</c> a temporary file next
 /// to it (one read transaction, so the copy holds whole transactions only and never blocks writers in WAL mode), then,
-/// in the copy, empties the change logs and removes node-local state, reads the stream positions the copy is
+/// in the copy, empties the change log and removes node-local state, reads the stream positions the copy is
 /// consistent with and hashes the user schema.
 /// </summary>
 public static class SnapshotWriter
 {
-    /// <summary>Emptied change logs leave free pages; above this share of the file the copy is compacted before upload.</summary>
+    /// <summary>An emptied change log leaves free pages; above this share of the file the copy is compacted before upload.</summary>
     private const double CompactWhenFreeShareAbove = 0.125;
 
     /// <summary>Writes the snapshot file; dispose the result to delete it.</summary>

@@ -17,7 +17,7 @@ public sealed class UninstallHarmonyTriggersCommand : DatabaseCmdlet
     {
         var (database, _) = ResolveDatabase();
         if (SessionNodes.ActiveOn(database) is { } node) throw new DatabaseInUseByNodeException(node, "remove change capture from");
-        if (!ShouldProcess(database, "Remove HarmonyLite change capture (triggers, change logs, version tables; unpublished changes are lost)")) return;
+        if (!ShouldProcess(database, "Remove HarmonyLite change capture (triggers, change log, version tables; unpublished changes are lost)")) return;
         var removed = RunEngine(async cancellationToken =>
         {
             // Removal does not write versions, so the node id the installer is opened with does not matter.

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Replication;
 
@@ -11,19 +12,36 @@ namespace HarmonyLite.EndToEnd.Tests.Harness;
 public static class CapturedWrites
 {
     /// <summary>
-    /// Every captured write of <paramref name="table"/> (an integer key column and a text value column) on one node.
-    /// Change-log columns are named <c>val_&lt;column&gt;</c>; deletes carry only the key.
+    /// Every captured write of <paramref name="table"/> (an integer key column and a text value column) on one node, in
+    /// capture order. The shared change log names each row's capture generation, whose definition lists the captured
+    /// columns: the value of the column at position i is in log column <c>v&lt;i+1&gt;</c>. Deletes carry only the key.
     /// </summary>
     public static async Task<IReadOnlyList<CapturedWrite>> ReadAsync(NodeDatabase database, string table, string keyColumn, string valueColumn)
     {
         await using var connection = database.Open();
-        await using var select = connection.CreateCommand();
-        select.CommandText = $"SELECT {NodeDatabase.Quote("val_" + keyColumn)}, hlc, node_id, op, {NodeDatabase.Quote("val_" + valueColumn)} FROM {NodeDatabase.Quote(CaptureArtifactNames.ChangeLog(table))} ORDER BY seq";
-        await using var reader = await select.ExecuteReaderAsync();
-        var writes = new List<CapturedWrite>();
-        while (await reader.ReadAsync())
-            writes.Add(new CapturedWrite(reader.GetInt64(0), new RowVersion(reader.GetInt64(1), reader.GetInt64(2)), (ChangeOperation)reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetString(4)));
-        return writes;
+        var generations = new List<(long Generation, int Key, int Value)>();
+        await using (var select = connection.CreateCommand())
+        {
+            select.CommandText = $"SELECT generation, definition FROM {NodeDatabase.Quote(CaptureArtifactNames.Generations)} WHERE table_name = $table";
+            select.Parameters.AddWithValue("$table", table);
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var columns = JsonDocument.Parse(reader.GetString(1)).RootElement.GetProperty("columns").EnumerateArray().Select(c => c.GetString()).ToList();
+                generations.Add((reader.GetInt64(0), columns.IndexOf(keyColumn) + 1, columns.IndexOf(valueColumn) + 1));
+            }
+        }
+
+        var writes = new List<(long Seq, CapturedWrite Write)>();
+        foreach (var (generation, key, value) in generations)
+        {
+            await using var select = connection.CreateCommand();
+            select.CommandText = $"SELECT seq, v{key}, hlc, node_id, op, v{value} FROM {NodeDatabase.Quote(CaptureArtifactNames.Changes)} WHERE generation = {generation}";
+            await using var reader = await select.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+                writes.Add((reader.GetInt64(0), new CapturedWrite(reader.GetInt64(1), new RowVersion(reader.GetInt64(2), reader.GetInt64(3)), (ChangeOperation)reader.GetInt32(4), reader.IsDBNull(5) ? null : reader.GetString(5))));
+        }
+        return writes.OrderBy(w => w.Seq).Select(w => w.Write).ToList();
     }
 
     /// <summary>Per key, the write with the greatest version: what every node must end with.</summary>

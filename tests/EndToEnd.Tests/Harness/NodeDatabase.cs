@@ -43,7 +43,7 @@ public sealed class NodeDatabase
 
     /// <summary>Whether the node's publisher has handled every change captured so far (published it, or with publish = false, passed over it).</summary>
     public async Task<bool> HasPublishedEverythingAsync(CancellationToken cancellationToken = default) =>
-        (long)(await ScalarAsync($"SELECT last_seq = published_seq FROM {Quote(CaptureArtifactNames.Sequence)}", cancellationToken))! == 1;
+        (long)(await ScalarAsync($"SELECT (SELECT coalesce(max(seq), 0) FROM {Quote(CaptureArtifactNames.Changes)}) = seq FROM {Quote(CaptureArtifactNames.Published)}", cancellationToken))! == 1;
 
     public Task<DatabaseDigest> DigestAsync(CancellationToken cancellationToken = default) => DatabaseDigest.ComputeAsync(Path, cancellationToken);
 

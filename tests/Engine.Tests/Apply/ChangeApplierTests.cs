@@ -240,7 +240,7 @@ public sealed class ChangeApplierTests
         await applier.ApplyAsync(Batch(1, "x", Change(ChangeOperation.Insert, farFuture, 1, ("id", "a"), ("v", 1L)), Change(ChangeOperation.Delete, Ms, 1, ("id", "b"))), "s", 1, CancellationToken.None);
 
         Assert.Null(await replica.ReadAsync());
-        Assert.Equal(0L, await replica.Database.CountAsync(CaptureArtifactNames.ChangeLog("t")));
+        Assert.Equal(0L, await replica.Database.CountAsync(CaptureArtifactNames.Changes));
         Assert.Equal(0L, await replica.Database.CountAsync(CaptureArtifactNames.Silence));
         Assert.Equal(
             ["text:a | int:" + farFuture + " | int:1 | int:0", "text:b | int:" + Ms + " | int:1 | int:1"],

@@ -204,10 +204,30 @@ public sealed class ChangeReaderTests
         Assert.Equal(2, await node.Reader.CleanupPublishedAsync(CancellationToken.None));
         Assert.Equal(0, await node.Reader.CleanupPublishedAsync(CancellationToken.None));
 
-        Assert.Equal(1L, await node.Database.CountAsync(CaptureArtifactNames.ChangeLog("t")));
+        Assert.Equal(1L, await node.Database.CountAsync(CaptureArtifactNames.Changes));
         var pendingAfter = Assert.IsType<PendingBatch>(await node.ReadAsync());
         Assert.Equal((pendingBefore.Batch.BatchId, pendingBefore.FirstSequence, pendingBefore.LastSequence), (pendingAfter.Batch.BatchId, pendingAfter.FirstSequence, pendingAfter.LastSequence));
         Assert.Equal(ChangeText.Of(pendingBefore.Batch.Changes), ChangeText.Of(pendingAfter.Batch.Changes));
+    }
+
+    [Fact]
+    public async Task Numbering_continues_after_cleanup_has_deleted_every_published_change()
+    {
+        await using var node = await CapturedDatabase.CreateAsync(Schema);
+        await node.Database.ExecuteAsync("INSERT INTO t VALUES ('a', 'one', 1), ('b', 'one', 2)");
+        await node.Reader.MarkPublishedAsync(Assert.IsType<PendingBatch>(await node.ReadAsync()), CancellationToken.None);
+
+        await node.Reader.CleanupPublishedAsync(CancellationToken.None);
+        Assert.Null(await node.ReadAsync());
+        Assert.Equal(0, await node.Reader.CountPendingAsync(CancellationToken.None));
+
+        await SqliteCli.RunAsync(node.Path, "INSERT INTO t VALUES ('c', 'two', 3);");
+        var next = Assert.IsType<PendingBatch>(await node.ReadAsync());
+        Assert.Equal((3, 3), (next.FirstSequence, next.LastSequence));
+        Assert.StartsWith("t Insert ", ChangeText.Of(Assert.Single(next.Batch.Changes)));
+        Assert.EndsWith("id=text:c, tx=text:two, n=int:3", ChangeText.Of(next.Batch.Changes[0]));
+        await node.Reader.MarkPublishedAsync(next, CancellationToken.None);
+        Assert.Null(await node.ReadAsync());
     }
 
     [Fact]

@@ -68,7 +68,7 @@ public abstract class SnapshotServiceContract : IDisposable
         Assert.NotEqual(Scalar(sourcePath, $"SELECT value FROM {Q(CaptureArtifactNames.Meta)} WHERE key = '{CaptureArtifactNames.MetaCaptureIdKey}'"),
             Scalar(targetPath, $"SELECT value FROM {Q(CaptureArtifactNames.Meta)} WHERE key = '{CaptureArtifactNames.MetaCaptureIdKey}'"));
         await SqliteCli.RunAsync(targetPath, "INSERT INTO notes(id, body) VALUES (5000, 'written after the restore');");
-        Assert.Equal(2L, Scalar(targetPath, $"SELECT node_id FROM {Q(CaptureArtifactNames.ChangeLog("notes"))}"));
+        Assert.Equal(2L, Scalar(targetPath, $"SELECT node_id FROM {Q(CaptureArtifactNames.Changes)}"));
         AssertNoTemporaryFiles();
     }
 

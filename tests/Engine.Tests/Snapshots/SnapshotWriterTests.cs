@@ -104,16 +104,15 @@ public sealed class SnapshotWriterTests
             Assert.Equal((long)position.Value, (long)Scalar(copy, $"SELECT sequence FROM {Q(CaptureArtifactNames.StreamPositions)} WHERE stream = '{Stream}'")!);
             Assert.Equal(Enumerable.Range(1, (int)position.Value).Select(i => (long)i), Query(copy, "SELECT id FROM remote ORDER BY id").Select(r => (long)r[0]!));
 
-            // Change logs and node-local state are gone; the row versions stay.
-            foreach (var table in new[] { "items", "remote" })
-                Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.ChangeLog(table))}"));
+            // The change log and node-local state are gone; the row versions stay.
+            Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Changes)}"));
             Assert.Equal((long)items.Count, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Versions("items"))}"));
             Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Quarantine)}"));
             Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.CommitPoints)}"));
             Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Silence)}"));
-            Assert.Equal(0L, Scalar(copy, $"SELECT last_seq + published_seq FROM {Q(CaptureArtifactNames.Sequence)}"));
+            Assert.Equal(0L, Scalar(copy, $"SELECT seq FROM {Q(CaptureArtifactNames.Published)}"));
             Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Meta)} WHERE key IN ('{CaptureArtifactNames.MetaNodeIdKey}', '{CaptureArtifactNames.MetaCaptureIdKey}')"));
-            Assert.True((long)Scalar(source.Path, $"SELECT count(*) FROM {Q(CaptureArtifactNames.ChangeLog("items"))}")! > 0, "the source keeps its change log");
+            Assert.True((long)Scalar(source.Path, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Changes)}")! > 0, "the source keeps its change log");
 
             // Size and digest describe the file.
             var info = new FileInfo(copy);
