@@ -45,6 +45,7 @@ public sealed class CaptureInstaller : IAsyncDisposable
         var reports = new List<TableCaptureReport>();
         await using (var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false))
         {
+            await RefuseEarlierLayoutAsync(cancellationToken).ConfigureAwait(false);
             await CaptureSchema.EnsureCoreTablesAsync(_connection, cancellationToken).ConfigureAwait(false);
             await _connection.ExecuteAsync($"INSERT OR IGNORE INTO {Q(CaptureArtifactNames.Meta)}(key, value) VALUES (@key, @id)",
                 cancellationToken, ("@key", CaptureArtifactNames.MetaCaptureIdKey), ("@id", Convert.ToHexString(RandomNumberGenerator.GetBytes(8)).ToLowerInvariant())).ConfigureAwait(false);
@@ -185,6 +186,20 @@ public sealed class CaptureInstaller : IAsyncDisposable
             if (outcome == TableCaptureOutcome.Unchanged) outcome = TableCaptureOutcome.Updated;
         }
         return new TableCaptureReport(table, outcome, null, warnings);
+    }
+
+    /// <summary>
+    /// Builds before 0.1.0 kept a change log per table, numbered from a counter row, and numbered generations per table;
+    /// the shared log needs generations unique across tables, so such an installation is refused rather than mixed up.
+    /// </summary>
+    private async Task RefuseEarlierLayoutAsync(CancellationToken cancellationToken)
+    {
+        const string counter = CaptureArtifactNames.Prefix + "sequence";
+        if (await _connection.ScalarInt64Async("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = @name", cancellationToken, ("@name", counter)).ConfigureAwait(false) == 0)
+            return;
+        throw new InvalidOperationException(
+            $"Change capture in '{_databasePath}' was installed by an earlier HarmonyLite build (it has a table '{counter}' and a change log per table), which this build cannot read. "
+            + "Let that build publish what is pending, then remove capture (harmonylite -config <file> -cleanup, or Uninstall-HarmonyTriggers) and start this build, which installs it afresh.");
     }
 
     /// <summary>HarmonyLite objects of one type, name to SQL text.</summary>

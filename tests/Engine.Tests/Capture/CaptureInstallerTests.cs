@@ -228,6 +228,26 @@ public sealed class CaptureInstallerTests
     }
 
     [Fact]
+    public async Task Capture_installed_by_an_earlier_build_with_per_table_logs_is_refused_with_what_to_do()
+    {
+        using var database = await TestDatabase.CreateAsync("""
+            CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL);
+            CREATE TABLE __harmonylite__sequence(id INTEGER PRIMARY KEY CHECK (id = 1), last_seq INTEGER NOT NULL, published_seq INTEGER NOT NULL);
+            CREATE TABLE __harmonylite__t__change_log(seq INTEGER PRIMARY KEY, generation INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL, val_id);
+            """);
+        await using var installer = await CaptureInstaller.OpenAsync(database.Path, 1, null, CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => installer.InstallAsync(CancellationToken.None));
+
+        Assert.Contains("earlier HarmonyLite build", error.Message);
+        Assert.Contains("-cleanup", error.Message);
+        Assert.Empty(await database.QueryAsync("SELECT name FROM sqlite_schema WHERE name IN ('__harmonylite__changes', '__harmonylite__meta')"));
+        // Removing capture clears the way.
+        await installer.RemoveAsync(CancellationToken.None);
+        Assert.Equal(TableCaptureOutcome.Installed, (await installer.InstallAsync(CancellationToken.None))["t"]!.Outcome);
+    }
+
+    [Fact]
     public async Task Install_after_remove_starts_afresh_with_a_new_capture_id()
     {
         await using var node = await CapturedDatabase.CreateAsync("CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL);");
