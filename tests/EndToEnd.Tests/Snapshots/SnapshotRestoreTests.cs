@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.RegularExpressions;
 using HarmonyLite.EndToEnd.Tests.Harness;
 using Xunit;
@@ -143,6 +144,42 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         Assert.Contains(newcomer.Log.LinesSince(started), l => l.Contains($"Restored snapshot {older} ", StringComparison.Ordinal));
 
         await _cluster.WaitConvergedAsync("the newcomer restored the older snapshot and caught up");
+    }
+
+    [Fact]
+    public async Task A_newcomer_whose_database_an_application_holds_open_refuses_to_restore_and_restores_once_it_is_closed()
+    {
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO notes(id, body) VALUES (-200, 'in the snapshot');");
+        await _cluster.WaitForCountAsync("notes", 1, "id = -200");
+        var saved = SavedId(await SaveSnapshotAsync(_cluster[1]));
+        var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
+
+        // The sqlite3 shell keeps the file open while it waits for input, as an application would.
+        using var shell = Process.Start(new ProcessStartInfo("sqlite3", [newcomer.Database.Path]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false })
+            ?? throw new InvalidOperationException("sqlite3 did not start");
+        try
+        {
+            await shell.StandardInput.WriteLineAsync("SELECT count(*) FROM notes;");
+            await shell.StandardInput.FlushAsync();
+            Assert.Equal("0", (await shell.StandardOutput.ReadLineAsync())?.Trim());
+
+            var refused = newcomer.Launch();
+            await _cluster.WaitUntilAsync(() => Task.FromResult(!newcomer.IsRunning), $"node {newcomer.Id} giving up on a restore while sqlite3 (pid {shell.Id}) holds its database");
+            var lines = newcomer.Log.LinesSince(refused);
+            Assert.Contains(lines, l => l.Contains("Cannot restore", StringComparison.Ordinal) && l.Contains($"pid {shell.Id}", StringComparison.Ordinal));
+            Assert.DoesNotContain(lines, l => l.Contains(NodeRestoredLine, StringComparison.Ordinal));
+            Assert.Equal(0, await newcomer.Database.CountAsync("notes"));
+        }
+        finally
+        {
+            shell.StandardInput.Close();
+            await shell.WaitForExitAsync();
+        }
+
+        var started = newcomer.Log.Mark();
+        await newcomer.StartAsync();
+        AssertRestoredOneSnapshot(newcomer, started, saved);
+        await _cluster.WaitConvergedAsync("the newcomer restored once the application let go of its database");
     }
 
     /// <summary>The id in "… Saved snapshot ID of …", the line -save-snapshot prints.</summary>
