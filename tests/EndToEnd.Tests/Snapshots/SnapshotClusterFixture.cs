@@ -16,6 +16,8 @@ public sealed class SnapshotClusterFixture : IAsyncLifetime
         CREATE TABLE notes(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
         CREATE TABLE readings(id INTEGER PRIMARY KEY NOT NULL, value REAL NOT NULL);
         CREATE TABLE events(id INTEGER PRIMARY KEY NOT NULL, payload TEXT NOT NULL);
+        CREATE TABLE refusals(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
+        CREATE TABLE holds(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
         """;
 
     private readonly TempDirectory _snapshotDirectory = new("harmonylite-e2e-snapshots");

@@ -8,7 +8,7 @@ namespace HarmonyLite.EndToEnd.Tests.Snapshots;
 
 /// <summary>
 /// Nodes that can no longer replay the stream (it dropped the messages they miss) start from a snapshot instead and
-/// end identical to the others. Each test writes to its own table, so they share one cluster.
+/// end identical to the others. Each test writes to its own table (and counts only its rows), so they share one cluster.
 /// </summary>
 public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
 {
@@ -122,8 +122,8 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
     [Fact]
     public async Task A_newcomer_refuses_a_damaged_snapshot_and_restores_the_next_newest_instead()
     {
-        await _cluster[1].Database.ExecuteAsync("INSERT INTO notes(id, body) VALUES (-100, 'in both snapshots');");
-        await _cluster.WaitForCountAsync("notes", 1, "id = -100");
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO refusals(id, body) VALUES (1, 'in both snapshots');");
+        await _cluster.WaitForCountAsync("refusals", 1);
         var older = SavedId(await SaveSnapshotAsync(_cluster[1]));
         var damaged = SavedId(await SaveSnapshotAsync(_cluster[2]));
         var damagedFile = Path.Combine(_fixture.SnapshotDirectory, damaged + ".db");
@@ -149,8 +149,8 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
     [Fact]
     public async Task A_newcomer_whose_database_an_application_holds_open_refuses_to_restore_and_restores_once_it_is_closed()
     {
-        await _cluster[1].Database.ExecuteAsync("INSERT INTO notes(id, body) VALUES (-200, 'in the snapshot');");
-        await _cluster.WaitForCountAsync("notes", 1, "id = -200");
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO holds(id, body) VALUES (1, 'in the snapshot');");
+        await _cluster.WaitForCountAsync("holds", 1);
         var saved = SavedId(await SaveSnapshotAsync(_cluster[1]));
         var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
 
@@ -159,7 +159,7 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
             ?? throw new InvalidOperationException("sqlite3 did not start");
         try
         {
-            await shell.StandardInput.WriteLineAsync("SELECT count(*) FROM notes;");
+            await shell.StandardInput.WriteLineAsync("SELECT count(*) FROM holds;");
             await shell.StandardInput.FlushAsync();
             Assert.Equal("0", (await shell.StandardOutput.ReadLineAsync())?.Trim());
 
@@ -168,7 +168,7 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
             var lines = newcomer.Log.LinesSince(refused);
             Assert.Contains(lines, l => l.Contains("Cannot restore", StringComparison.Ordinal) && l.Contains($"pid {shell.Id}", StringComparison.Ordinal));
             Assert.DoesNotContain(lines, l => l.Contains(NodeRestoredLine, StringComparison.Ordinal));
-            Assert.Equal(0, await newcomer.Database.CountAsync("notes"));
+            Assert.Equal(0, await newcomer.Database.CountAsync("holds"));
         }
         finally
         {
