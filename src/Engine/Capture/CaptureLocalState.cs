@@ -36,7 +36,7 @@ internal static class CaptureLocalState
     public static async Task<long> CountUnpublishedAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         if (!await CaptureSchema.IsInstalledAsync(connection, cancellationToken).ConfigureAwait(false)) return 0;
-        return await connection.ScalarAsync($"SELECT (SELECT coalesce(max(seq), 0) FROM {Q(CaptureArtifactNames.Changes)}) - seq FROM {Q(CaptureArtifactNames.Published)}", cancellationToken).ConfigureAwait(false) as long? ?? 0;
+        return await connection.ScalarAsync($"SELECT last - published FROM ({CaptureSchema.CountersQuery})", cancellationToken).ConfigureAwait(false) as long? ?? 0;
     }
 
     private static string Q(string name) => SqliteIdentifier.Quote(name);

@@ -24,6 +24,13 @@ internal static class CaptureSchema
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Quarantine)}(id INTEGER PRIMARY KEY, stream TEXT NOT NULL, sequence INTEGER NOT NULL, message BLOB NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, quarantined_at INTEGER NOT NULL, UNIQUE (stream, sequence))",
     ];
 
+    /// <summary>
+    /// One row: <c>last</c>, the number of the last change captured (the greatest in the log: cleanup always keeps
+    /// that row), and <c>published</c>, the number of the last change published.
+    /// </summary>
+    public static readonly string CountersQuery =
+        $"SELECT (SELECT coalesce(max(seq), 0) FROM {Q(CaptureArtifactNames.Changes)}) AS last, seq AS published FROM {Q(CaptureArtifactNames.Published)}";
+
     /// <summary>Creates the shared tables that do not exist yet; call inside the install transaction.</summary>
     public static async Task EnsureCoreTablesAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {

@@ -161,7 +161,7 @@ public sealed class ChangeReader : IAsyncDisposable
 
     private async Task<(long Last, long Published)> ReadCountersAsync(CancellationToken cancellationToken)
     {
-        await using var command = _connection.CreateCommand($"SELECT (SELECT coalesce(max(seq), 0) FROM {Changes}), seq FROM {Published}");
+        await using var command = _connection.CreateCommand(CaptureSchema.CountersQuery);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) throw new CaptureNotInstalledException(_databasePath);
         return (reader.GetInt64(0), reader.GetInt64(1));
@@ -189,15 +189,22 @@ public sealed class ChangeReader : IAsyncDisposable
             $"SELECT seq, generation, op, hlc, node_id{select} FROM {Changes} WHERE seq > @after AND seq <= @through ORDER BY seq",
             ("@after", after), ("@through", through));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        // Per generation, the names and reader ordinals of what an upsert and a delete carry (a delete only the key).
+        var layouts = generations.ToDictionary(g => g.Key, g =>
+        {
+            var definition = g.Value.Definition;
+            var all = definition.Columns.Select((name, i) => (Name: name, Ordinal: 5 + i)).ToArray();
+            var key = definition.Key.Select(k => (k.Name, Ordinal: 5 + definition.IndexOfColumn(k.Name))).ToArray();
+            return (g.Value.Table, All: all, Key: key);
+        });
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (!generations.TryGetValue(reader.GetInt64(1), out var generation))
+            if (!layouts.TryGetValue(reader.GetInt64(1), out var layout))
                 throw new InvalidDataException($"Change {reader.GetInt64(0)} in the change log of '{_databasePath}' was captured under generation {reader.GetInt64(1)}, which the capture catalog does not know. Remove capture and install it again.");
-            var (table, definition) = generation;
             var operation = (ChangeOperation)reader.GetInt64(2);
-            var names = operation == ChangeOperation.Delete ? definition.Key.Select(k => k.Name) : definition.Columns;
-            var columns = names.Select(n => new ColumnValue(n, SqliteValue.FromDatabase(reader.GetValue(5 + definition.IndexOfColumn(n))))).ToList();
-            changes.Add(new RowChange(table, operation, new RowVersion(reader.GetInt64(3), reader.GetInt64(4)), columns));
+            var columns = (operation == ChangeOperation.Delete ? layout.Key : layout.All)
+                .Select(c => new ColumnValue(c.Name, SqliteValue.FromDatabase(reader.GetValue(c.Ordinal)))).ToList();
+            changes.Add(new RowChange(layout.Table, operation, new RowVersion(reader.GetInt64(3), reader.GetInt64(4)), columns));
         }
     }
 
