@@ -220,10 +220,9 @@ public sealed class CaptureInstaller : IAsyncDisposable
 
     private async Task<int> CountValueColumnsAsync(CancellationToken cancellationToken)
     {
-        // Every column of the change log but seq, generation, op, hlc and node_id is a value column.
         var columns = await _connection.ScalarInt64Async("SELECT count(*) FROM pragma_table_xinfo(@table, 'main')", cancellationToken,
             ("@table", CaptureArtifactNames.Changes)).ConfigureAwait(false);
-        return (int)columns - 5;
+        return (int)columns - CaptureSchema.ChangeLogHeaderWidth;
     }
 
     private static string Q(string name) => SqliteIdentifier.Quote(name);

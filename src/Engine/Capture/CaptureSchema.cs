@@ -24,6 +24,12 @@ internal static class CaptureSchema
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Quarantine)}(id INTEGER PRIMARY KEY, stream TEXT NOT NULL, sequence INTEGER NOT NULL, message BLOB NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, quarantined_at INTEGER NOT NULL, UNIQUE (stream, sequence))",
     ];
 
+    /// <summary>The change-log columns before the value columns, in order: what every change carries besides its values.</summary>
+    public const string ChangeLogHeaderColumns = "seq, generation, op, hlc, node_id";
+
+    /// <summary>How many <see cref="ChangeLogHeaderColumns"/> there are: the ordinal of the first value column.</summary>
+    public const int ChangeLogHeaderWidth = 5;
+
     /// <summary>
     /// One row: <c>last</c>, the number of the last change captured (the greatest in the log: cleanup always keeps
     /// that row), and <c>published</c>, the number of the last change published.

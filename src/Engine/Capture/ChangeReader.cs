@@ -186,15 +186,15 @@ public sealed class ChangeReader : IAsyncDisposable
         var width = generations.Values.Select(g => g.Definition.Columns.Count).DefaultIfEmpty(0).Max();
         var select = string.Join("", Enumerable.Range(0, width).Select(i => ", " + Q(CaptureSqlBuilder.ValueColumn(i))));
         await using var command = _connection.CreateCommand(
-            $"SELECT seq, generation, op, hlc, node_id{select} FROM {Changes} WHERE seq > @after AND seq <= @through ORDER BY seq",
+            $"SELECT {CaptureSchema.ChangeLogHeaderColumns}{select} FROM {Changes} WHERE seq > @after AND seq <= @through ORDER BY seq",
             ("@after", after), ("@through", through));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         // Per generation, the names and reader ordinals of what an upsert and a delete carry (a delete only the key).
         var layouts = generations.ToDictionary(g => g.Key, g =>
         {
             var definition = g.Value.Definition;
-            var all = definition.Columns.Select((name, i) => (Name: name, Ordinal: 5 + i)).ToArray();
-            var key = definition.Key.Select(k => (k.Name, Ordinal: 5 + definition.IndexOfColumn(k.Name))).ToArray();
+            var all = definition.Columns.Select((name, i) => (Name: name, Ordinal: CaptureSchema.ChangeLogHeaderWidth + i)).ToArray();
+            var key = definition.Key.Select(k => (k.Name, Ordinal: CaptureSchema.ChangeLogHeaderWidth + definition.IndexOfColumn(k.Name))).ToArray();
             return (g.Value.Table, All: all, Key: key);
         });
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
