@@ -83,6 +83,27 @@ public sealed class ChangeApplier : IAsyncDisposable
     }
 
     /// <summary>
+    /// Merges the rows of another copy of the database (the rows of a snapshot) in one
+    /// transaction: each row wins or loses against the local version like a replicated change, so rows written here
+    /// since stay, and the result is what applying the messages behind the snapshot would have given. Then moves the
+    /// position of <paramref name="stream"/> up to <paramref name="position"/> (never down). Other streams keep their
+    /// position: their messages the snapshot already holds lose against equal versions when they arrive.
+    /// </summary>
+    /// <exception cref="ChangeApplyException">A row does not fit the local schema; nothing was written.</exception>
+    public async Task<ApplyResult> MergeAsync(IAsyncEnumerable<RowChange> rows, string stream, ulong position, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        ArgumentException.ThrowIfNullOrEmpty(stream);
+        var merged = ToPosition(position);
+        await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
+        var result = await ApplyChangesAsync(rows, stream, position, cancellationToken).ConfigureAwait(false);
+        if (await ReadPositionAsync(stream, cancellationToken).ConfigureAwait(false) < merged)
+            await WritePositionAsync(stream, merged, cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>
     /// Advances the stream position without applying anything, for messages this node published itself (their changes
     /// are already here). Returns false when the position was already at or past <paramref name="sequence"/>.
     /// </summary>
@@ -97,6 +118,10 @@ public sealed class ChangeApplier : IAsyncDisposable
         return true;
     }
 
+    /// <summary>The tables replicated here now: capture watches them and they were not dropped.</summary>
+    public async Task<IReadOnlyList<string>> ReadReplicatedTablesAsync(CancellationToken cancellationToken) =>
+        (await WatchedTableCatalog.ReadAllAsync(_connection, cancellationToken).ConfigureAwait(false)).Values.Where(t => !t.Dropped).Select(t => t.Name).ToList();
+
     /// <summary>Every stored stream position: stream name to the last applied (or skipped) sequence.</summary>
     public Task<IReadOnlyDictionary<string, ulong>> GetPositionsAsync(CancellationToken cancellationToken) =>
         StreamPositionTable.ReadAllAsync(_connection, cancellationToken);
@@ -108,18 +133,28 @@ public sealed class ChangeApplier : IAsyncDisposable
     }
 
     /// <summary>Applies every change of a batch inside the caller's transaction, with the capture triggers silenced.</summary>
-    private async Task<ApplyResult> ApplyChangesAsync(ChangeBatch batch, string stream, ulong sequence, CancellationToken cancellationToken)
+    private Task<ApplyResult> ApplyChangesAsync(ChangeBatch batch, string stream, ulong sequence, CancellationToken cancellationToken) =>
+        ApplyChangesAsync(Each(batch.Changes), stream, sequence, cancellationToken);
+
+    /// <summary>Applies <paramref name="changes"/> inside the caller's transaction, with the capture triggers silenced.</summary>
+    private async Task<ApplyResult> ApplyChangesAsync(IAsyncEnumerable<RowChange> changes, string stream, ulong sequence, CancellationToken cancellationToken)
     {
         await RefreshTablesAsync(cancellationToken).ConfigureAwait(false);
         await _connection.ExecuteAsync($"INSERT INTO {Silence}(active) VALUES (1)", cancellationToken).ConfigureAwait(false);
         int applied = 0, superseded = 0;
-        foreach (var change in batch.Changes)
+        await foreach (var change in changes.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
             if (await ApplyChangeAsync(change, stream, sequence, cancellationToken).ConfigureAwait(false)) applied++;
             else superseded++;
         }
         await _connection.ExecuteAsync($"DELETE FROM {Silence}", cancellationToken).ConfigureAwait(false);
         return new ApplyResult(ApplyOutcome.Applied, applied, superseded);
+    }
+
+    private static async IAsyncEnumerable<RowChange> Each(IReadOnlyList<RowChange> changes)
+    {
+        foreach (var change in changes) yield return change;
+        await Task.CompletedTask.ConfigureAwait(false);
     }
 
     /// <summary>Applies one change if it is newer than the row's version; returns false when it lost.</summary>

@@ -17,7 +17,8 @@ namespace HarmonyLite.Engine.Consuming;
 /// transaction that also records its stream position, acknowledged only after the commit. A message
 /// at or below the recorded position is acknowledged without applying (it was applied before a crash).
 /// A message that cannot be decoded or applied is retried with backoff, then quarantined with its
-/// error so the rest of the stream keeps flowing.
+/// error so the rest of the stream keeps flowing. A message past one never applied (the stream dropped
+/// messages while this node was behind) goes to <see cref="StreamGapRecovery"/> first.
 /// </summary>
 public sealed class ShardConsumer
 {
@@ -32,6 +33,7 @@ public sealed class ShardConsumer
     private readonly JetStreamContext _jetStream;
     private readonly ChangeApplier _applier;
     private readonly QuarantineStore _quarantine;
+    private readonly StreamGapRecovery _gapRecovery;
     private readonly ChangeBatchDecoder _decoder = new();
     private readonly NodeCounters _counters;
     private readonly ILogger _logger;
@@ -48,7 +50,7 @@ public sealed class ShardConsumer
     /// database and are skipped; everything else is applied, including this node's batches from before a snapshot restore.
     /// </param>
     public ShardConsumer(long nodeId, string ownBatchIdPrefix, int shard, ReplicationTopology topology, JetStreamContext jetStream, ChangeApplier applier,
-        QuarantineStore quarantine, NodeCounters counters, ILogger logger)
+        QuarantineStore quarantine, StreamGapRecovery gapRecovery, NodeCounters counters, ILogger logger)
     {
         _nodeId = nodeId;
         _ownBatchIdPrefix = ownBatchIdPrefix;
@@ -57,6 +59,7 @@ public sealed class ShardConsumer
         _jetStream = jetStream;
         _applier = applier;
         _quarantine = quarantine;
+        _gapRecovery = gapRecovery;
         _counters = counters;
         _logger = logger;
     }
@@ -196,6 +199,8 @@ public sealed class ShardConsumer
     private async Task HandleAsync(JetStreamMsg message, CancellationToken cancellationToken)
     {
         var sequence = message.Metadata.StreamSequence;
+        if (sequence > AppliedSequence + 1)
+            Advance(Math.Max(AppliedSequence, await _gapRecovery.RecoverAsync(Stream, AppliedSequence, sequence, _applier, cancellationToken).ConfigureAwait(false)));
         if (sequence <= AppliedSequence)
         {
             await message.AckAsync(cancellationToken).ConfigureAwait(false);
@@ -258,7 +263,11 @@ public sealed class ShardConsumer
         await message.AckAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private void Advance(ulong sequence) => Interlocked.Exchange(ref _appliedSequence, sequence);
+    private void Advance(ulong sequence)
+    {
+        Interlocked.Exchange(ref _appliedSequence, sequence);
+        _gapRecovery.Passed(Stream, sequence);
+    }
 
     /// <summary>Errors that are the message's (or its schema's), not the connection's: retried, then quarantined.</summary>
     internal static bool IsMessageProblem(Exception ex) => ex is WireFormatException or ChangeApplyException or SqliteException;

@@ -27,6 +27,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ReplicationTopology _topology;
     private readonly NodeCounters _counters = new();
+    private readonly OwnStreamSequences _ownSequences = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _aborting = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -118,7 +119,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (!_watcher.IsWatchingFileSystem)
             _logger.LogWarning("Cannot watch {Database} for changes ({Reason}); polling every {Interval}", db, _watcher.WatchError, _watcher.PollingInterval);
         var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), _reader, _capture, _jetStream, _watcher, _counters,
-            _loggerFactory.CreateLogger("HarmonyLite.Publisher"));
+            _loggerFactory.CreateLogger("HarmonyLite.Publisher"), Config.Replicate ? _ownSequences : null);
 
         _loops.Add(RunLoopAsync("publisher", () => publisher.RunAsync(_stopping.Token, _aborting.Token)));
         foreach (var worker in _shards)
@@ -380,8 +381,9 @@ public sealed class HarmonyNode : IAsyncDisposable
         public static async Task<ShardWorker> OpenAsync(HarmonyNode node, string ownBatchIdPrefix, int shard, string db, CancellationToken cancellationToken)
         {
             var connections = await ApplyConnections.OpenAsync(db, cancellationToken).ConfigureAwait(false);
+            var logger = node._loggerFactory.CreateLogger("HarmonyLite.Consumer");
             var consumer = new ShardConsumer(node.NodeId, ownBatchIdPrefix, shard, node._topology, node._jetStream!, connections.Applier, connections.Quarantine,
-                node._counters, node._loggerFactory.CreateLogger("HarmonyLite.Consumer"));
+                new StreamGapRecovery(node._snapshots, node._ownSequences, db, logger), node._counters, logger);
             return new ShardWorker(consumer, connections);
         }
 

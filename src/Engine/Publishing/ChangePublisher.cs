@@ -30,12 +30,14 @@ public sealed class ChangePublisher
     private readonly int _scanMaxChanges;
     private readonly TimeSpan _cleanupInterval;
     private readonly bool _publish;
+    private readonly OwnStreamSequences? _ownSequences;
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
     private DateTime _lastCleanup = DateTime.UtcNow;
 
     public ChangePublisher(ChangePublisherSettings settings, ChangeReader reader, CaptureInstaller capture, JetStreamContext jetStream,
-        DatabaseChangeWatcher watcher, NodeCounters counters, ILogger logger)
+        DatabaseChangeWatcher watcher, NodeCounters counters, ILogger logger, OwnStreamSequences? ownSequences = null)
     {
+        _ownSequences = ownSequences;
         _reader = reader;
         _capture = capture;
         _jetStream = jetStream;
@@ -125,6 +127,7 @@ public sealed class ChangePublisher
             try
             {
                 var ack = await _jetStream.PublishAsync(subject, payload, null, options, cancellationToken).ConfigureAwait(false);
+                _ownSequences?.Add(ack.Stream, ack.Sequence);
                 _counters.Published();
                 _logger.LogDebug("Published batch {BatchId} ({Changes} changes, {Bytes} bytes) to {Stream} at {Sequence}{Duplicate}",
                     batch.BatchId, batch.Changes.Count, payload.Length, ack.Stream, ack.Sequence, ack.Duplicate ? " (duplicate, already stored)" : "");

@@ -1,4 +1,5 @@
 using System.Net;
+using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Messaging;
@@ -136,20 +137,9 @@ public sealed class SnapshotService : IAsyncDisposable
             if (holders.Count > 0) throw new DatabaseInUseException(database, holders);
 
             Directory.CreateDirectory(Path.GetDirectoryName(database)!);
-            var download = TemporaryFiles.Download(database);
+            var download = await DownloadVerifiedAsync(metadata, cancellationToken).ConfigureAwait(false);
             try
             {
-                SnapshotDigest digest;
-                await using (var file = new FileStream(download, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-                {
-                    await using var hashing = new HashingWriteStream(file);
-                    await Store.DownloadAsync(metadata.Id, hashing, cancellationToken).ConfigureAwait(false);
-                    await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                    file.Flush(flushToDisk: true);
-                    digest = hashing.Digest();
-                }
-                digest.Verify(metadata, $"downloaded from the {Store.Description}");
-                await CheckIntegrityAsync(download, metadata, cancellationToken).ConfigureAwait(false);
                 await WarnAboutUnpublishedChangesAsync(database, metadata, cancellationToken).ConfigureAwait(false);
                 DatabaseFileSwap.Replace(database, download);
             }
@@ -167,6 +157,53 @@ public sealed class SnapshotService : IAsyncDisposable
             _logger.LogInformation("Restored snapshot {Id} (node {Node}, {CreatedAt:u}) into {Database}; consuming resumes from positions {Positions}.",
                 metadata.Id, metadata.NodeId, metadata.CreatedAt.UtcDateTime, database, FormatPositions(metadata.Positions));
             return metadata;
+        }
+        finally
+        {
+            _exclusive.Release();
+        }
+    }
+
+    /// <summary>
+    /// Brings a running node past messages <paramref name="stream"/> dropped before the node applied them, without
+    /// replacing the file (applications may keep it open): downloads the newest snapshot that holds the stream at least
+    /// up to <paramref name="through"/>, verifies it, and merges its rows through <paramref name="applier"/> (see
+    /// <see cref="ChangeApplier.MergeAsync"/>). A damaged snapshot is passed over for the next one. Returns the snapshot
+    /// merged (the stream's position is now its position), or null when no usable snapshot holds the stream that far.
+    /// </summary>
+    public async Task<SnapshotMetadata?> MergeAsync(ChangeApplier applier, string stream, ulong through, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(applier);
+        await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var available = await Store.ListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var metadata in available.Where(m => m.Positions.GetValueOrDefault(stream) >= through))
+            {
+                string download;
+                try
+                {
+                    download = await DownloadVerifiedAsync(metadata, cancellationToken).ConfigureAwait(false);
+                }
+                catch (SnapshotIntegrityException ex)
+                {
+                    _logger.LogError("Passed over snapshot {Id}: {Error}", metadata.Id, ex.Message);
+                    continue;
+                }
+                try
+                {
+                    var tables = await applier.ReadReplicatedTablesAsync(cancellationToken).ConfigureAwait(false);
+                    var result = await applier.MergeAsync(SnapshotRows.ReadAsync(download, tables, cancellationToken), stream, metadata.Positions[stream], cancellationToken).ConfigureAwait(false);
+                    _logger.LogInformation("Merged snapshot {Id} (node {Node}, {CreatedAt:u}) into {Database}: {Applied} rows taken, {Kept} kept as they were newer or equal here; {Stream} resumes after {Position}.",
+                        metadata.Id, metadata.NodeId, metadata.CreatedAt.UtcDateTime, DatabasePath, result.AppliedChanges, result.SupersededChanges, stream, metadata.Positions[stream]);
+                    return metadata;
+                }
+                finally
+                {
+                    TemporaryFiles.Delete(download);
+                }
+            }
+            return null;
         }
         finally
         {
@@ -238,6 +275,36 @@ public sealed class SnapshotService : IAsyncDisposable
             {
                 _logger.LogWarning("Could not delete old snapshot {Id} from the {Store}: {Error}. It is retried after the next snapshot.", old.Id, Store.Description, ex.Message);
             }
+        }
+    }
+
+    /// <summary>
+    /// Downloads <paramref name="metadata"/>'s snapshot next to the database and checks its SHA-256 and
+    /// <c>PRAGMA integrity_check</c>; returns the file, which the caller deletes (<see cref="TemporaryFiles.Delete"/>).
+    /// </summary>
+    /// <exception cref="SnapshotIntegrityException">The snapshot is damaged; nothing is left behind.</exception>
+    private async Task<string> DownloadVerifiedAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)
+    {
+        var download = TemporaryFiles.Download(DatabasePath);
+        try
+        {
+            SnapshotDigest digest;
+            await using (var file = new FileStream(download, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
+            {
+                await using var hashing = new HashingWriteStream(file);
+                await Store.DownloadAsync(metadata.Id, hashing, cancellationToken).ConfigureAwait(false);
+                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+                file.Flush(flushToDisk: true);
+                digest = hashing.Digest();
+            }
+            digest.Verify(metadata, $"downloaded from the {Store.Description}");
+            await CheckIntegrityAsync(download, metadata, cancellationToken).ConfigureAwait(false);
+            return download;
+        }
+        catch
+        {
+            TemporaryFiles.Delete(download);
+            throw;
         }
     }
 
