@@ -142,28 +142,34 @@ public sealed class ClusterHarness : IAsyncDisposable
         }, $"{what}: identical databases on nodes {string.Join(", ", targets.Select(n => n.Id))}");
     }
 
-    /// <summary>Every node's state for a failure message: running or not, row counts per table, digest, and the tail of its log.</summary>
+    /// <summary>
+    /// Every node's state for a failure message: running or not, row counts per table, digest, and the tail of its log;
+    /// then the counts and digests of all nodes again, last, where a report cut to its end still shows them.
+    /// </summary>
     public async Task<string> DescribeAsync()
     {
         var text = new StringBuilder();
+        var summary = new StringBuilder().AppendLine().AppendLine("  every node:");
         foreach (var node in _nodes)
         {
             text.AppendLine().Append("  ").Append(node).AppendLine();
+            string state;
             try
             {
                 var digest = await node.Database.DigestAsync();
-                text.Append("    rows: ").AppendJoin(", ", digest.RowCounts.Select(c => $"{c.Key}={c.Value}"))
-                    .Append("; digest ").Append(digest.Sha256[..16]).AppendLine();
+                state = $"rows: {string.Join(", ", digest.RowCounts.Select(c => $"{c.Key}={c.Value}"))}; digest {digest.Sha256[..16]}";
             }
             catch (Exception ex)
             {
-                text.Append("    (database unreadable: ").Append(ex.Message).AppendLine(")");
+                state = $"(database unreadable: {ex.Message})";
             }
+            text.Append("    ").AppendLine(state);
+            summary.Append("    node ").Append(node.Id).Append(node.IsRunning ? " running" : " stopped").Append(": ").AppendLine(state);
             // The embedded nats-server's own lines (a route retried every second) would crowd out the node's.
             text.AppendLine("    log tail:").AppendLine(node.Log.Tail(30, l => !IsNatsServerLine(l)));
             text.AppendLine("    nats-server log tail:").AppendLine(node.Log.Tail(5, IsNatsServerLine));
         }
-        return text.ToString();
+        return text.Append(summary).ToString();
     }
 
     private static bool IsNatsServerLine(string line) => line.Contains(" natsserveroutput: ", StringComparison.Ordinal);

@@ -18,6 +18,7 @@ public sealed class SnapshotClusterFixture : IAsyncLifetime
         CREATE TABLE events(id INTEGER PRIMARY KEY NOT NULL, payload TEXT NOT NULL);
         CREATE TABLE refusals(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
         CREATE TABLE holds(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
+        CREATE TABLE lags(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
         """;
 
     private readonly TempDirectory _snapshotDirectory = new("harmonylite-e2e-snapshots");

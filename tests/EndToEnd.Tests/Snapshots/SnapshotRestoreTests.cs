@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using HarmonyLite.EndToEnd.Tests.Harness;
+using HarmonyLite.Nats;
+using HarmonyLite.Nats.JetStream;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -180,6 +182,70 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         await newcomer.StartAsync();
         AssertRestoredOneSnapshot(newcomer, started, saved);
         await _cluster.WaitConvergedAsync("the newcomer restored once the application let go of its database");
+    }
+
+    [Fact]
+    public async Task A_running_node_that_falls_behind_what_the_stream_keeps_merges_a_snapshot_while_an_application_holds_its_database()
+    {
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO lags(id, body) VALUES (0, 'before the newcomer fell behind');");
+        await _cluster.WaitForCountAsync("lags", 1);
+        var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
+        await newcomer.StartAsync();
+        await _cluster.WaitForCountAsync("lags", 1);
+
+        // The sqlite3 shell keeps the newcomer's database open throughout, as an application would: no file can be swapped.
+        using var shell = Process.Start(new ProcessStartInfo("sqlite3", [newcomer.Database.Path]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false })
+            ?? throw new InvalidOperationException("sqlite3 did not start");
+        var frozen = newcomer.ProcessId ?? throw new InvalidOperationException($"node {newcomer.Id} is not running");
+        try
+        {
+            await shell.StandardInput.WriteLineAsync("SELECT count(*) FROM lags;");
+            await shell.StandardInput.FlushAsync();
+            Assert.Equal("1", (await shell.StandardOutput.ReadLineAsync())?.Trim());
+
+            // Frozen, the node renews no pull request: once its last one expires the server delivers it nothing, and
+            // node 1 writes until the stream has dropped messages the newcomer was never handed.
+            PosixSignal.Freeze(frozen);
+            await using var nats = await NatsConnection.ConnectAsync(new NatsOptions { Urls = [_cluster[1].NatsUrl!], Name = "e2e-lag-test" }, CancellationToken.None);
+            var jetStream = new JetStreamContext(nats);
+            const string Stream = "harmonylite-changes-1";
+            var written = 0;
+            await using (var connection = _cluster[1].Database.Open())
+            {
+                await _cluster.WaitUntilAsync(async () =>
+                {
+                    await using (var insert = connection.CreateCommand())
+                    {
+                        insert.CommandText = $"INSERT INTO lags(id, body) VALUES ({++written}, 'written while node {newcomer.Id} was frozen')";
+                        await insert.ExecuteNonQueryAsync();
+                    }
+                    await _cluster.WaitUntilAsync(() => _cluster[1].Database.HasPublishedEverythingAsync(), $"node 1 publishing row {written}");
+                    var delivered = (await jetStream.GetConsumerInfoAsync(Stream, $"harmonylite-node-{newcomer.Id}")).Delivered.StreamSequence;
+                    return delivered + 1 < (await jetStream.GetStreamInfoAsync(Stream)).State.FirstSequence;
+                }, $"{Stream} dropping messages never delivered to the frozen node {newcomer.Id}", TimeSpan.FromSeconds(150));
+            }
+            var snapshot = SavedId(await SaveSnapshotAsync(_cluster[1]));
+
+            var resumed = newcomer.Log.Mark();
+            PosixSignal.Continue(frozen);
+            await _cluster.WaitForCountAsync("lags", written + 1);
+            await _cluster.WaitConvergedAsync($"node {newcomer.Id} caught up from a snapshot while running");
+            Assert.Equal(frozen, newcomer.ProcessId);
+            var lines = newcomer.Log.LinesSince(resumed);
+            Assert.Contains(lines, l => l.Contains("before this node applied them", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains($"Merged snapshot {snapshot} ", StringComparison.Ordinal));
+            _output.WriteLine($"{written} rows written while node {newcomer.Id} was frozen");
+
+            await shell.StandardInput.WriteLineAsync("SELECT count(*) FROM lags;");
+            await shell.StandardInput.FlushAsync();
+            Assert.Equal((written + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), (await shell.StandardOutput.ReadLineAsync())?.Trim());
+        }
+        finally
+        {
+            PosixSignal.Continue(frozen);
+            shell.StandardInput.Close();
+            await shell.WaitForExitAsync();
+        }
     }
 
     /// <summary>The id in "… Saved snapshot ID of …", the line -save-snapshot prints.</summary>
