@@ -195,8 +195,7 @@ public sealed class CaptureInstaller : IAsyncDisposable
     private async Task RefuseEarlierLayoutAsync(CancellationToken cancellationToken)
     {
         const string counter = CaptureArtifactNames.Prefix + "sequence";
-        if (await _connection.ScalarInt64Async("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = @name", cancellationToken, ("@name", counter)).ConfigureAwait(false) == 0)
-            return;
+        if (!await SqliteSchemaReader.TableExistsAsync(_connection, counter, cancellationToken).ConfigureAwait(false)) return;
         throw new InvalidOperationException(
             $"Change capture in '{_databasePath}' was installed by an earlier HarmonyLite build (it has a table '{counter}' and a change log per table), which this build cannot read. "
             + "Let that build publish what is pending, then remove capture (harmonylite -config <file> -cleanup, or Uninstall-HarmonyTriggers) and start this build, which installs it afresh.");

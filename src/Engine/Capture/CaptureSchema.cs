@@ -24,11 +24,21 @@ internal static class CaptureSchema
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Quarantine)}(id INTEGER PRIMARY KEY, stream TEXT NOT NULL, sequence INTEGER NOT NULL, message BLOB NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, quarantined_at INTEGER NOT NULL, UNIQUE (stream, sequence))",
     ];
 
+    /// <summary>Every table <see cref="CoreTables"/> creates: all of them exist exactly when install has run.</summary>
+    private static readonly string[] CoreTableNames =
+    [
+        CaptureArtifactNames.Meta, CaptureArtifactNames.Changes, CaptureArtifactNames.Published, CaptureArtifactNames.CommitPoints,
+        CaptureArtifactNames.WatchedTables, CaptureArtifactNames.Generations, CaptureArtifactNames.Silence, CaptureArtifactNames.StreamPositions,
+        CaptureArtifactNames.Quarantine,
+    ];
+
+    private static readonly string[] ChangeLogHeader = ["seq", "generation", "op", "hlc", "node_id"];
+
     /// <summary>The change-log columns before the value columns, in order: what every change carries besides its values.</summary>
-    public const string ChangeLogHeaderColumns = "seq, generation, op, hlc, node_id";
+    public static readonly string ChangeLogHeaderColumns = string.Join(", ", ChangeLogHeader);
 
     /// <summary>How many <see cref="ChangeLogHeaderColumns"/> there are: the ordinal of the first value column.</summary>
-    public const int ChangeLogHeaderWidth = 5;
+    public static int ChangeLogHeaderWidth => ChangeLogHeader.Length;
 
     /// <summary>
     /// One row: <c>last</c>, the number of the last change captured (the greatest in the log: cleanup always keeps
@@ -44,16 +54,13 @@ internal static class CaptureSchema
             await connection.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether install has run on this database (the last core table it creates exists).</summary>
+    /// <summary>Whether install has run on this database (every core table it creates exists).</summary>
     public static async Task<bool> IsInstalledAsync(SqliteConnection connection, CancellationToken cancellationToken)
     {
         var count = await connection.ScalarInt64Async(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN (@a, @b, @c, @d, @e, @f, @g, @h, @i)",
-            cancellationToken,
-            ("@a", CaptureArtifactNames.Meta), ("@b", CaptureArtifactNames.Published), ("@c", CaptureArtifactNames.CommitPoints),
-            ("@d", CaptureArtifactNames.WatchedTables), ("@e", CaptureArtifactNames.Generations), ("@f", CaptureArtifactNames.Silence),
-            ("@g", CaptureArtifactNames.StreamPositions), ("@h", CaptureArtifactNames.Quarantine), ("@i", CaptureArtifactNames.Changes)).ConfigureAwait(false);
-        return count == 9;
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN (SELECT value FROM json_each(@names))",
+            cancellationToken, ("@names", System.Text.Json.JsonSerializer.Serialize(CoreTableNames))).ConfigureAwait(false);
+        return count == CoreTableNames.Length;
     }
 
     /// <summary>Throws <see cref="CaptureNotInstalledException"/> unless install has run on this database.</summary>

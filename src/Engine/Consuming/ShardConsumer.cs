@@ -200,7 +200,7 @@ public sealed class ShardConsumer
     {
         var sequence = message.Metadata.StreamSequence;
         if (sequence > AppliedSequence + 1)
-            Advance(Math.Max(AppliedSequence, await _gapRecovery.RecoverAsync(Stream, AppliedSequence, sequence, _applier, cancellationToken).ConfigureAwait(false)));
+            Advance(await _gapRecovery.RecoverAsync(Stream, AppliedSequence, sequence, _applier, cancellationToken).ConfigureAwait(false));
         if (sequence <= AppliedSequence)
         {
             await message.AckAsync(cancellationToken).ConfigureAwait(false);

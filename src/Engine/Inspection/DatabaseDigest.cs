@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using HarmonyLite.Engine.Sqlite;
 using Microsoft.Data.Sqlite;
 
 namespace HarmonyLite.Engine.Inspection;
@@ -15,9 +16,7 @@ public sealed record DatabaseDigest(string Sha256, IReadOnlyDictionary<string, l
     /// <summary>Reads every user table in one read transaction, rows ordered by primary key (or all columns).</summary>
     public static async Task<DatabaseDigest> ComputeAsync(string databasePath, CancellationToken cancellationToken = default)
     {
-        var builder = new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 };
-        await using var connection = new SqliteConnection(builder.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await SqliteConnectionFactory.OpenReadOnlyAsync(databasePath, cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: true);
 
         var tables = new List<string>();

@@ -21,11 +21,8 @@ public static class ShardStatusReader
         IReadOnlyDictionary<string, ulong> positions = new Dictionary<string, ulong>();
         await using (var connection = await SqliteConnectionFactory.OpenAsync(db, null, cancellationToken).ConfigureAwait(false))
         {
-            await using var exists = connection.CreateCommand();
-            exists.CommandText = "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = $name";
-            exists.Parameters.AddWithValue("$name", CaptureArtifactNames.StreamPositions);
             // Without capture installed the node never applied anything: every position is 0.
-            if (await exists.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null)
+            if (await SqliteSchemaReader.TableExistsAsync(connection, CaptureArtifactNames.StreamPositions, cancellationToken).ConfigureAwait(false))
                 positions = await StreamPositionTable.ReadAllAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 

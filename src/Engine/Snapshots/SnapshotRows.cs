@@ -18,13 +18,12 @@ internal static class SnapshotRows
     /// <param name="tables">The tables to read (the local replicated tables); ones the snapshot lacks are passed over.</param>
     public static async IAsyncEnumerable<RowChange> ReadAsync(string snapshotPath, IEnumerable<string> tables, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = snapshotPath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var connection = await SqliteConnectionFactory.OpenReadOnlyAsync(snapshotPath, cancellationToken).ConfigureAwait(false);
         foreach (var table in tables)
         {
             var schema = await SqliteSchemaReader.ReadTableAsync(connection, table, cancellationToken).ConfigureAwait(false);
             if (schema is null || schema.PrimaryKey.Count == 0) continue;
-            if (await SqliteSchemaReader.ReadTableAsync(connection, CaptureArtifactNames.Versions(table), cancellationToken).ConfigureAwait(false) is null) continue;
+            if (!await SqliteSchemaReader.TableExistsAsync(connection, CaptureArtifactNames.Versions(table), cancellationToken).ConfigureAwait(false)) continue;
 
             var versions = Q(CaptureArtifactNames.Versions(table));
             var keys = schema.PrimaryKey.Select((_, i) => Q(CaptureSqlBuilder.VersionKeyColumn(i))).ToList();

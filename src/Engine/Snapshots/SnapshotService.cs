@@ -3,6 +3,7 @@ using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Engine.Sqlite;
 using HarmonyLite.Nats;
 using HarmonyLite.Nats.JetStream;
 using Microsoft.Data.Sqlite;
@@ -313,10 +314,9 @@ public sealed class SnapshotService : IAsyncDisposable
         var problems = new List<string>();
         try
         {
+            await using var connection = await SqliteConnectionFactory.OpenReadOnlyAsync(path, cancellationToken).ConfigureAwait(false);
             await Task.Run(() =>
             {
-                using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-                connection.Open();
                 using var interrupt = cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(connection.Handle));
                 using var command = connection.CreateCommand();
                 command.CommandText = "PRAGMA integrity_check";

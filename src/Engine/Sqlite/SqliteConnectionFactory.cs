@@ -9,6 +9,25 @@ namespace HarmonyLite.Engine.Sqlite;
 /// </summary>
 public static class SqliteConnectionFactory
 {
+    /// <summary>
+    /// Opens a file only to read it (a snapshot copy, a digest): no journal mode or pragma is changed, so the file stays
+    /// as it is; waits up to 30 s for a lock another connection holds.
+    /// </summary>
+    public static async Task<SqliteConnection> OpenReadOnlyAsync(string databasePath, CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString());
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
     public static async Task<SqliteConnection> OpenAsync(string databasePath, SqliteConnectionOptions? options, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);

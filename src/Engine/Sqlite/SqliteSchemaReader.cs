@@ -33,6 +33,10 @@ public static class SqliteSchemaReader
         return tables;
     }
 
+    /// <summary>Whether <c>main</c> has an ordinary table named <paramref name="name"/>.</summary>
+    public static async Task<bool> TableExistsAsync(SqliteConnection connection, string name, CancellationToken cancellationToken) =>
+        await connection.ScalarInt64Async("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = @name)", cancellationToken, ("@name", name)).ConfigureAwait(false) == 1;
+
     /// <summary>The shape of table <paramref name="name"/> in <c>main</c>, or null when there is no such table.</summary>
     public static async Task<SqliteTableSchema?> ReadTableAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
     {

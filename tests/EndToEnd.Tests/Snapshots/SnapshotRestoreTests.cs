@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using HarmonyLite.EndToEnd.Tests.Harness;
 using HarmonyLite.Nats;
@@ -156,26 +155,16 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         var saved = SavedId(await SaveSnapshotAsync(_cluster[1]));
         var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
 
-        // The sqlite3 shell keeps the file open while it waits for input, as an application would.
-        using var shell = Process.Start(new ProcessStartInfo("sqlite3", [newcomer.Database.Path]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false })
-            ?? throw new InvalidOperationException("sqlite3 did not start");
-        try
+        await using (var shell = OpenSqliteShell.Start(newcomer.Database.Path))
         {
-            await shell.StandardInput.WriteLineAsync("SELECT count(*) FROM holds;");
-            await shell.StandardInput.FlushAsync();
-            Assert.Equal("0", (await shell.StandardOutput.ReadLineAsync())?.Trim());
+            Assert.Equal("0", await shell.QueryLineAsync("SELECT count(*) FROM holds;"));
 
             var refused = newcomer.Launch();
-            await _cluster.WaitUntilAsync(() => Task.FromResult(!newcomer.IsRunning), $"node {newcomer.Id} giving up on a restore while sqlite3 (pid {shell.Id}) holds its database");
+            await _cluster.WaitUntilAsync(() => Task.FromResult(!newcomer.IsRunning), $"node {newcomer.Id} giving up on a restore while sqlite3 (pid {shell.ProcessId}) holds its database");
             var lines = newcomer.Log.LinesSince(refused);
-            Assert.Contains(lines, l => l.Contains("Cannot restore", StringComparison.Ordinal) && l.Contains($"pid {shell.Id}", StringComparison.Ordinal));
+            Assert.Contains(lines, l => l.Contains("Cannot restore", StringComparison.Ordinal) && l.Contains($"pid {shell.ProcessId}", StringComparison.Ordinal));
             Assert.DoesNotContain(lines, l => l.Contains(NodeRestoredLine, StringComparison.Ordinal));
             Assert.Equal(0, await newcomer.Database.CountAsync("holds"));
-        }
-        finally
-        {
-            shell.StandardInput.Close();
-            await shell.WaitForExitAsync();
         }
 
         var started = newcomer.Log.Mark();
@@ -194,14 +183,11 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         await _cluster.WaitForCountAsync("lags", 1);
 
         // The sqlite3 shell keeps the newcomer's database open throughout, as an application would: no file can be swapped.
-        using var shell = Process.Start(new ProcessStartInfo("sqlite3", [newcomer.Database.Path]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false })
-            ?? throw new InvalidOperationException("sqlite3 did not start");
+        await using var shell = OpenSqliteShell.Start(newcomer.Database.Path);
         var frozen = newcomer.ProcessId ?? throw new InvalidOperationException($"node {newcomer.Id} is not running");
         try
         {
-            await shell.StandardInput.WriteLineAsync("SELECT count(*) FROM lags;");
-            await shell.StandardInput.FlushAsync();
-            Assert.Equal("1", (await shell.StandardOutput.ReadLineAsync())?.Trim());
+            Assert.Equal("1", await shell.QueryLineAsync("SELECT count(*) FROM lags;"));
 
             // Frozen, the node renews no pull request: once its last one expires the server delivers it nothing, and
             // node 1 writes until the stream has dropped messages the newcomer was never handed.
@@ -236,15 +222,11 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
             Assert.Contains(lines, l => l.Contains($"Merged snapshot {snapshot} ", StringComparison.Ordinal));
             _output.WriteLine($"{written} rows written while node {newcomer.Id} was frozen");
 
-            await shell.StandardInput.WriteLineAsync("SELECT count(*) FROM lags;");
-            await shell.StandardInput.FlushAsync();
-            Assert.Equal((written + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), (await shell.StandardOutput.ReadLineAsync())?.Trim());
+            Assert.Equal((written + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), await shell.QueryLineAsync("SELECT count(*) FROM lags;"));
         }
         finally
         {
             PosixSignal.Continue(frozen);
-            shell.StandardInput.Close();
-            await shell.WaitForExitAsync();
         }
     }
 
