@@ -16,7 +16,7 @@ public sealed record DatabaseDigest(string Sha256, IReadOnlyDictionary<string, l
     /// <summary>Reads every user table in one read transaction, rows ordered by primary key (or all columns).</summary>
     public static async Task<DatabaseDigest> ComputeAsync(string databasePath, CancellationToken cancellationToken = default)
     {
-        await using var connection = await SqliteConnectionFactory.OpenReadOnlyAsync(databasePath, cancellationToken).ConfigureAwait(false);
+        await using var connection = await SqliteConnectionFactory.OpenAsIsAsync(databasePath, SqliteOpenMode.ReadOnly, cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: true);
 
         var tables = new List<string>();

@@ -18,7 +18,7 @@ internal static class SnapshotRows
     /// <param name="tables">The tables to read (the local replicated tables); ones the snapshot lacks are passed over.</param>
     public static async IAsyncEnumerable<RowChange> ReadAsync(string snapshotPath, IEnumerable<string> tables, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var connection = await SqliteConnectionFactory.OpenReadOnlyAsync(snapshotPath, cancellationToken).ConfigureAwait(false);
+        await using var connection = await SqliteConnectionFactory.OpenAsIsAsync(snapshotPath, SqliteOpenMode.ReadOnly, cancellationToken).ConfigureAwait(false);
         foreach (var table in tables)
         {
             var schema = await SqliteSchemaReader.ReadTableAsync(connection, table, cancellationToken).ConfigureAwait(false);

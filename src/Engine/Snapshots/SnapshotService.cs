@@ -314,7 +314,7 @@ public sealed class SnapshotService : IAsyncDisposable
         var problems = new List<string>();
         try
         {
-            await using var connection = await SqliteConnectionFactory.OpenReadOnlyAsync(path, cancellationToken).ConfigureAwait(false);
+            await using var connection = await SqliteConnectionFactory.OpenAsIsAsync(path, SqliteOpenMode.ReadOnly, cancellationToken).ConfigureAwait(false);
             await Task.Run(() =>
             {
                 using var interrupt = cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(connection.Handle));

@@ -35,7 +35,7 @@ public static class SnapshotWriter
 
             IReadOnlyDictionary<string, ulong> positions;
             string schemaHash;
-            await using (var connection = await OpenCopyAsync(copy, cancellationToken).ConfigureAwait(false))
+            await using (var connection = await SqliteConnectionFactory.OpenAsIsAsync(copy, SqliteOpenMode.ReadWrite, cancellationToken).ConfigureAwait(false))
             {
                 // A single self-contained file: whoever restores it switches it to WAL when it opens it.
                 await connection.ExecuteAsync("PRAGMA journal_mode = DELETE", cancellationToken).ConfigureAwait(false);
@@ -66,21 +66,6 @@ public static class SnapshotWriter
         catch
         {
             TemporaryFiles.Delete(copy);
-            throw;
-        }
-    }
-
-    private static async Task<SqliteConnection> OpenCopyAsync(string path, CancellationToken cancellationToken)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            return connection;
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
             throw;
         }
     }

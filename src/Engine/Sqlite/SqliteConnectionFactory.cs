@@ -10,12 +10,12 @@ namespace HarmonyLite.Engine.Sqlite;
 public static class SqliteConnectionFactory
 {
     /// <summary>
-    /// Opens a file only to read it (a snapshot copy, a digest): no journal mode or pragma is changed, so the file stays
-    /// as it is; waits up to 30 s for a lock another connection holds.
+    /// Opens a file as it is, for a copy or a look (a snapshot, a digest): unlike <see cref="OpenAsync"/> no journal mode
+    /// or pragma is changed. Waits up to 30 s for a lock another connection holds.
     /// </summary>
-    public static async Task<SqliteConnection> OpenReadOnlyAsync(string databasePath, CancellationToken cancellationToken)
+    public static async Task<SqliteConnection> OpenAsIsAsync(string databasePath, SqliteOpenMode mode, CancellationToken cancellationToken)
     {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false, DefaultTimeout = 30 }.ToString());
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = databasePath, Mode = mode, Pooling = false, DefaultTimeout = 30 }.ToString());
         try
         {
             await connection.OpenAsync(cancellationToken).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using HarmonyLite.EndToEnd.Tests.Harness;
 using HarmonyLite.Nats;
 using HarmonyLite.Nats.JetStream;
+using HarmonyLite.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -155,7 +156,7 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         var saved = SavedId(await SaveSnapshotAsync(_cluster[1]));
         var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
 
-        await using (var shell = OpenSqliteShell.Start(newcomer.Database.Path))
+        await using (var shell = await OpenSqliteShell.OpenAsync(newcomer.Database.Path))
         {
             Assert.Equal("0", await shell.QueryLineAsync("SELECT count(*) FROM holds;"));
 
@@ -183,7 +184,7 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         await _cluster.WaitForCountAsync("lags", 1);
 
         // The sqlite3 shell keeps the newcomer's database open throughout, as an application would: no file can be swapped.
-        await using var shell = OpenSqliteShell.Start(newcomer.Database.Path);
+        await using var shell = await OpenSqliteShell.OpenAsync(newcomer.Database.Path);
         var frozen = newcomer.ProcessId ?? throw new InvalidOperationException($"node {newcomer.Id} is not running");
         try
         {

@@ -136,7 +136,7 @@ public abstract class SnapshotServiceContract : IDisposable
         var targetPath = await NodeDatabaseAsync("target.db", nodeId: 2, rows: 8);
         var before = await DatabaseDigest.ComputeAsync(targetPath);
 
-        await using var shell = await SqliteShell.OpenAsync(targetPath);
+        await using var shell = await OpenSqliteShell.OpenAsync(targetPath);
         await using var target = await OpenAsync(Config(targetPath, 2));
         var error = await Assert.ThrowsAsync<DatabaseInUseException>(() => target.RestoreAsync(saved.Id, CancellationToken.None));
 
