@@ -2,6 +2,7 @@ namespace HarmonyLite.Engine.Replication;
 
 /// <summary>
 /// One column of a changed row. <see cref="Value"/> holds a SQLite storage class value:
-/// null, <see cref="long"/>, <see cref="double"/>, <see cref="string"/> or <see cref="byte"/>[].
+/// null, <see cref="long"/>, <see cref="double"/>, <see cref="string"/> (TEXT that is valid UTF-8),
+/// <see cref="RawText"/> (TEXT that is not) or <see cref="byte"/>[] (BLOB).
 /// </summary>
 public readonly record struct ColumnValue(string Name, object? Value);
