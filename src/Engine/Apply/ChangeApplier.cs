@@ -2,6 +2,7 @@ using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Sqlite;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace HarmonyLite.Engine.Apply;
 
@@ -13,7 +14,7 @@ namespace HarmonyLite.Engine.Apply;
 /// <para>Per change: the change's version is compared with the row's current version in the table's version table;
 /// the greater <c>(hlc, node_id)</c> wins and the other is skipped, so every node ends with the same rows whatever the
 /// order messages arrive in. Deletes leave a tombstone version, so an older upsert arriving later cannot resurrect the
-/// row.</para>
+/// row. A version further ahead of this node's clock than <see cref="RowVersion.MaxClockSkew"/> is refused.</para>
 /// <para>Capture triggers stay quiet during apply: the transaction first inserts a row into the silence table, which
 /// every trigger checks, and deletes it before commit, so no other connection ever sees it set.</para>
 /// <para>Schema differences: a change may lack columns (it was captured before a column was added; those columns keep
@@ -27,18 +28,36 @@ public sealed class ChangeApplier : IAsyncDisposable
     private static readonly string Silence = SqliteIdentifier.Quote(CaptureArtifactNames.Silence);
 
     private readonly SqliteConnection _connection;
+    private readonly TimeProvider _clock;
+    private readonly ILogger? _logger;
+    private readonly SqliteStatement _readPosition;
+    private readonly SqliteStatement _writePosition;
+    private readonly SqliteStatement _silence;
+    private readonly SqliteStatement _unsilence;
     private readonly Dictionary<string, ApplyTable> _tables = new(StringComparer.OrdinalIgnoreCase);
     private long _tablesSchemaVersion = -1;
 
-    private ChangeApplier(SqliteConnection connection) => _connection = connection;
+    private ChangeApplier(SqliteConnection connection, TimeProvider clock, ILogger? logger)
+    {
+        _connection = connection;
+        _clock = clock;
+        _logger = logger;
+        _readPosition = SqliteStatement.Prepare(connection, $"SELECT sequence FROM {Positions} WHERE stream = ?1");
+        _writePosition = SqliteStatement.Prepare(connection, $"INSERT OR REPLACE INTO {Positions}(stream, sequence) VALUES (?1, ?2)");
+        _silence = SqliteStatement.Prepare(connection, $"INSERT INTO {Silence}(active) VALUES (1)");
+        _unsilence = SqliteStatement.Prepare(connection, $"DELETE FROM {Silence}");
+    }
 
-    public static async Task<ChangeApplier> OpenAsync(string databasePath, SqliteConnectionOptions? options, CancellationToken cancellationToken)
+    /// <param name="clock">The clock versions are checked against (<see cref="RowVersion.MaxClockSkew"/>); the system clock when null.</param>
+    /// <param name="logger">Where a long wait for an application's write lock is reported.</param>
+    public static async Task<ChangeApplier> OpenAsync(string databasePath, SqliteConnectionOptions? options, CancellationToken cancellationToken,
+        TimeProvider? clock = null, ILogger? logger = null)
     {
         var connection = await SqliteConnectionFactory.OpenAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
         try
         {
             await CaptureSchema.RequireInstalledAsync(connection, Path.GetFullPath(databasePath), cancellationToken).ConfigureAwait(false);
-            return new ChangeApplier(connection);
+            return new ChangeApplier(connection, clock ?? TimeProvider.System, logger);
         }
         catch
         {
@@ -51,7 +70,7 @@ public sealed class ChangeApplier : IAsyncDisposable
     /// Applies <paramref name="batch"/>, received as message <paramref name="sequence"/> of <paramref name="stream"/>,
     /// and stores that position, all in one transaction. A position at or below the stored one for the stream means the
     /// message was applied before: nothing is done and <see cref="ApplyResult.AlreadyApplied"/> is returned. Acknowledge
-    /// the message only after this returns.
+    /// the message only after this returns. Waits as long as an application holds the write lock.
     /// </summary>
     /// <exception cref="ChangeApplyException">The batch cannot be applied; nothing was written.</exception>
     public async Task<ApplyResult> ApplyAsync(ChangeBatch batch, string stream, ulong sequence, CancellationToken cancellationToken)
@@ -59,10 +78,10 @@ public sealed class ChangeApplier : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentException.ThrowIfNullOrEmpty(stream);
         var position = ToPosition(sequence);
-        await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
-        if (await ReadPositionAsync(stream, cancellationToken).ConfigureAwait(false) >= position) return ApplyResult.AlreadyApplied;
-        var result = await ApplyChangesAsync(batch, stream, sequence, cancellationToken).ConfigureAwait(false);
-        await WritePositionAsync(stream, position, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        if (ReadPosition(stream) >= position) return ApplyResult.AlreadyApplied;
+        var result = await ApplyChangesAsync(batch.Changes, stream, sequence, cancellationToken).ConfigureAwait(false);
+        WritePosition(stream, position);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -76,8 +95,8 @@ public sealed class ChangeApplier : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(batch);
         ArgumentException.ThrowIfNullOrEmpty(stream);
-        await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
-        var result = await ApplyChangesAsync(batch, stream, sequence, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        var result = await ApplyChangesAsync(batch.Changes, stream, sequence, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
@@ -95,26 +114,53 @@ public sealed class ChangeApplier : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(rows);
         ArgumentException.ThrowIfNullOrEmpty(stream);
         var merged = ToPosition(position);
-        await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
         var result = await ApplyChangesAsync(rows, stream, position, cancellationToken).ConfigureAwait(false);
-        if (await ReadPositionAsync(stream, cancellationToken).ConfigureAwait(false) < merged)
-            await WritePositionAsync(stream, merged, cancellationToken).ConfigureAwait(false);
+        if (ReadPosition(stream) < merged) WritePosition(stream, merged);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return result;
     }
 
     /// <summary>
-    /// Advances the stream position without applying anything, for messages this node published itself (their changes
-    /// are already here). Returns false when the position was already at or past <paramref name="sequence"/>.
+    /// Moves the stored stream position up to <paramref name="sequence"/> without applying anything: for messages whose
+    /// changes are here already, and for quarantined ones. Returns false when the position was already at or past it.
     /// </summary>
     public async Task<bool> SkipAsync(string stream, ulong sequence, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(stream);
         var position = ToPosition(sequence);
-        await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
-        if (await ReadPositionAsync(stream, cancellationToken).ConfigureAwait(false) >= position) return false;
-        await WritePositionAsync(stream, position, cancellationToken).ConfigureAwait(false);
+        await using var transaction = await BeginWriteAsync(cancellationToken).ConfigureAwait(false);
+        if (ReadPosition(stream) >= position) return false;
+        WritePosition(stream, position);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether applying <paramref name="batch"/> would change nothing here: every change is at or below the version the
+    /// row has. Reads only, so it takes no write lock; versions here only ever grow, so the answer stays true. A node's
+    /// own messages are such batches: checking them costs no write transaction.
+    /// </summary>
+    public async Task<bool> IsSupersededAsync(ChangeBatch batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        await using var transaction = await SqliteTransactionScope.BeginReadAsync(_connection, cancellationToken).ConfigureAwait(false);
+        await RefreshTablesAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var change in batch.Changes)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (await FindTableAsync(change.Table, cancellationToken).ConfigureAwait(false) is not { } table) return false;
+            ApplyTable.ColumnLayout layout;
+            try
+            {
+                layout = table.LayoutOf(change.Columns, "", 0);
+            }
+            catch (ColumnMismatchException)
+            {
+                return false; // applying says why
+            }
+            if (table.ReadVersion(layout, change.Columns) is not { } current || change.Version > current) return false;
+        }
         return true;
     }
 
@@ -128,68 +174,75 @@ public sealed class ChangeApplier : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await ClearTablesAsync().ConfigureAwait(false);
+        ClearTables();
+        _readPosition.Dispose();
+        _writePosition.Dispose();
+        _silence.Dispose();
+        _unsilence.Dispose();
         await _connection.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Applies every change of a batch inside the caller's transaction, with the capture triggers silenced.</summary>
-    private Task<ApplyResult> ApplyChangesAsync(ChangeBatch batch, string stream, ulong sequence, CancellationToken cancellationToken) =>
-        ApplyChangesAsync(Each(batch.Changes), stream, sequence, cancellationToken);
+    private Task<SqliteTransactionScope> BeginWriteAsync(CancellationToken cancellationToken) =>
+        SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken, _logger);
 
     /// <summary>Applies <paramref name="changes"/> inside the caller's transaction, with the capture triggers silenced.</summary>
-    private async Task<ApplyResult> ApplyChangesAsync(IAsyncEnumerable<RowChange> changes, string stream, ulong sequence, CancellationToken cancellationToken)
+    private async Task<ApplyResult> ApplyChangesAsync(IReadOnlyList<RowChange> changes, string stream, ulong sequence, CancellationToken cancellationToken)
     {
-        await RefreshTablesAsync(cancellationToken).ConfigureAwait(false);
-        await _connection.ExecuteAsync($"INSERT INTO {Silence}(active) VALUES (1)", cancellationToken).ConfigureAwait(false);
+        var latestAccepted = await BeginApplyAsync(cancellationToken).ConfigureAwait(false);
         int applied = 0, superseded = 0;
-        await foreach (var change in changes.WithCancellation(cancellationToken).ConfigureAwait(false))
+        foreach (var change in changes)
         {
-            if (await ApplyChangeAsync(change, stream, sequence, cancellationToken).ConfigureAwait(false)) applied++;
+            if (await ApplyOneAsync(change, latestAccepted, stream, sequence, cancellationToken).ConfigureAwait(false)) applied++;
             else superseded++;
         }
-        await _connection.ExecuteAsync($"DELETE FROM {Silence}", cancellationToken).ConfigureAwait(false);
+        _unsilence.Execute();
         return new ApplyResult(ApplyOutcome.Applied, applied, superseded);
     }
 
-    private static async IAsyncEnumerable<RowChange> Each(IReadOnlyList<RowChange> changes)
+    /// <inheritdoc cref="ApplyChangesAsync(IReadOnlyList{RowChange}, string, ulong, CancellationToken)"/>
+    private async Task<ApplyResult> ApplyChangesAsync(IAsyncEnumerable<RowChange> changes, string stream, ulong sequence, CancellationToken cancellationToken)
     {
-        foreach (var change in changes) yield return change;
-        await Task.CompletedTask.ConfigureAwait(false);
+        var latestAccepted = await BeginApplyAsync(cancellationToken).ConfigureAwait(false);
+        int applied = 0, superseded = 0;
+        await foreach (var change in changes.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            if (await ApplyOneAsync(change, latestAccepted, stream, sequence, cancellationToken).ConfigureAwait(false)) applied++;
+            else superseded++;
+        }
+        _unsilence.Execute();
+        return new ApplyResult(ApplyOutcome.Applied, applied, superseded);
+    }
+
+    /// <summary>Silences capture; returns the greatest clock value a change may carry now.</summary>
+    private async Task<long> BeginApplyAsync(CancellationToken cancellationToken)
+    {
+        await RefreshTablesAsync(cancellationToken).ConfigureAwait(false);
+        _silence.Execute();
+        return RowVersion.ClockValueAt(_clock.GetUtcNow() + RowVersion.MaxClockSkew);
+    }
+
+    private ValueTask<bool> ApplyOneAsync(RowChange change, long latestAccepted, string stream, ulong sequence, CancellationToken cancellationToken)
+    {
+        if (change.Version.Hlc > latestAccepted)
+            throw new VersionAheadOfClockException(stream, sequence, change.Table, change.Version, _clock.GetUtcNow());
+        return _tables.TryGetValue(change.Table, out var table)
+            ? ValueTask.FromResult(ApplyChange(table, change, stream, sequence))
+            : ApplyWithNewTableAsync();
+
+        async ValueTask<bool> ApplyWithNewTableAsync() =>
+            ApplyChange(await GetTableAsync(change.Table, stream, sequence, cancellationToken).ConfigureAwait(false), change, stream, sequence);
     }
 
     /// <summary>Applies one change if it is newer than the row's version; returns false when it lost.</summary>
-    private async Task<bool> ApplyChangeAsync(RowChange change, string stream, ulong sequence, CancellationToken cancellationToken)
+    private static bool ApplyChange(ApplyTable table, RowChange change, string stream, ulong sequence)
     {
-        var table = await GetTableAsync(change.Table, stream, sequence, cancellationToken).ConfigureAwait(false);
-        var columns = new List<string>(change.Columns.Count);
-        var values = new List<object?>(change.Columns.Count);
-        var unknown = new List<string>();
-        foreach (var column in change.Columns)
-        {
-            if (!table.ColumnsByName.TryGetValue(column.Name, out var local)) unknown.Add(column.Name);
-            else if (columns.Contains(local, StringComparer.OrdinalIgnoreCase)) unknown.Add($"{column.Name} (given twice)");
-            else { columns.Add(local); values.Add(column.Value); }
-        }
-        var key = new List<object?>(table.Key.Count);
-        var missingKey = new List<string>();
-        foreach (var keyColumn in table.Key)
-        {
-            var index = columns.FindIndex(c => string.Equals(c, keyColumn.Name, StringComparison.OrdinalIgnoreCase));
-            if (index < 0) missingKey.Add(keyColumn.Name);
-            else key.Add(values[index]);
-        }
-        if (unknown.Count > 0 || missingKey.Count > 0)
-            throw new ColumnMismatchException(stream, sequence, change.Table, unknown, missingKey);
-
+        var layout = table.LayoutOf(change.Columns, stream, sequence);
+        var delete = change.Operation == ChangeOperation.Delete;
         try
         {
-            var current = await table.ReadVersionAsync(key, cancellationToken).ConfigureAwait(false);
-            if (current is { } version && change.Version <= new RowVersion(version.Hlc, version.NodeId)) return false;
-            if (change.Operation == ChangeOperation.Delete)
-                await table.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
-            else
-                await table.UpsertAsync(columns, values, cancellationToken).ConfigureAwait(false);
-            await table.WriteVersionAsync(key, change.Version.Hlc, change.Version.NodeId, change.Operation == ChangeOperation.Delete, cancellationToken).ConfigureAwait(false);
+            if (!table.ClaimVersion(layout, change.Columns, change.Version, delete)) return false;
+            if (delete) table.Delete(layout, change.Columns);
+            else table.Upsert(layout, change.Columns);
             return true;
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_CONSTRAINT or SQLitePCL.raw.SQLITE_MISMATCH or SQLitePCL.raw.SQLITE_TOOBIG)
@@ -215,26 +268,53 @@ public sealed class ChangeApplier : IAsyncDisposable
         return table;
     }
 
+    /// <summary>The table's apply statements, or null when it cannot be applied to here (applying says why).</summary>
+    private async Task<ApplyTable?> FindTableAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await GetTableAsync(name, "", 0, cancellationToken).ConfigureAwait(false);
+        }
+        catch (UnknownTableException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Prepared statements follow the schema: any schema change drops them.</summary>
     private async Task RefreshTablesAsync(CancellationToken cancellationToken)
     {
         var schemaVersion = await SqliteSchemaReader.ReadSchemaVersionAsync(_connection, cancellationToken).ConfigureAwait(false);
         if (schemaVersion == _tablesSchemaVersion) return;
-        await ClearTablesAsync().ConfigureAwait(false);
+        ClearTables();
         _tablesSchemaVersion = schemaVersion;
     }
 
-    private async Task ClearTablesAsync()
+    private void ClearTables()
     {
-        foreach (var table in _tables.Values) await table.DisposeAsync().ConfigureAwait(false);
+        foreach (var table in _tables.Values) table.Dispose();
         _tables.Clear();
     }
 
-    private async Task<long> ReadPositionAsync(string stream, CancellationToken cancellationToken) =>
-        await _connection.ScalarAsync($"SELECT sequence FROM {Positions} WHERE stream = @stream", cancellationToken, ("@stream", stream)).ConfigureAwait(false) as long? ?? 0;
+    private long ReadPosition(string stream)
+    {
+        _readPosition.Bind(1, stream);
+        try
+        {
+            return _readPosition.Step() ? _readPosition.GetInt64(0) : 0;
+        }
+        finally
+        {
+            _readPosition.Reset();
+        }
+    }
 
-    private Task WritePositionAsync(string stream, long position, CancellationToken cancellationToken) =>
-        _connection.ExecuteAsync($"INSERT OR REPLACE INTO {Positions}(stream, sequence) VALUES (@stream, @sequence)", cancellationToken, ("@stream", stream), ("@sequence", position));
+    private void WritePosition(string stream, long position)
+    {
+        _writePosition.Bind(1, stream);
+        _writePosition.Bind(2, position);
+        _writePosition.Execute();
+    }
 
     private static long ToPosition(ulong sequence)
     {

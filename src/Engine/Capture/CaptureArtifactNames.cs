@@ -23,11 +23,8 @@ public static class CaptureArtifactNames
     /// </summary>
     public const string Changes = Prefix + "changes";
 
-    /// <summary>One row: the number of the last change published.</summary>
+    /// <summary>One row: the number of the last change published and deleted from the change log.</summary>
     public const string Published = Prefix + "published";
-
-    /// <summary>Sequence numbers known to fall between two committed transactions; batches end only at these.</summary>
-    public const string CommitPoints = Prefix + "commit_points";
 
     /// <summary>One row per captured table: the capture generation and the column/key definition it was built from.</summary>
     public const string WatchedTables = Prefix + "watched_tables";

@@ -24,7 +24,6 @@ internal static class CaptureLocalState
         await using var transaction = await SqliteTransactionScope.BeginWriteAsync(connection, cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.Changes)}", cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync($"UPDATE {Q(CaptureArtifactNames.Published)} SET seq = 0", cancellationToken).ConfigureAwait(false);
-        await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.CommitPoints)}", cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.Silence)}", cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync($"DELETE FROM {Q(CaptureArtifactNames.Quarantine)}", cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync($"DELETE FROM {Meta} WHERE key IN (@node, @capture)", cancellationToken,

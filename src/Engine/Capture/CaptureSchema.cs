@@ -16,10 +16,11 @@ internal static class CaptureSchema
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Changes)}(seq INTEGER PRIMARY KEY, generation INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Published)}(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)",
         $"INSERT OR IGNORE INTO {Q(CaptureArtifactNames.Published)}(id, seq) VALUES (1, 0)",
-        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.CommitPoints)}(seq INTEGER PRIMARY KEY)",
+        // Builds before 0.2 wrote transaction boundaries here; the reader keeps them in memory now.
+        $"DROP TABLE IF EXISTS {Q(CaptureArtifactNames.Prefix + "commit_points")}",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.WatchedTables)}(table_name TEXT PRIMARY KEY NOT NULL COLLATE NOCASE, generation INTEGER NOT NULL, definition TEXT NOT NULL, dropped INTEGER NOT NULL DEFAULT 0)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Generations)}(table_name TEXT NOT NULL COLLATE NOCASE, generation INTEGER NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (table_name, generation)) WITHOUT ROWID",
-        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Silence)}(active INTEGER)",
+        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Silence)}(active INTEGER PRIMARY KEY)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.StreamPositions)}(stream TEXT PRIMARY KEY NOT NULL, sequence INTEGER NOT NULL)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Quarantine)}(id INTEGER PRIMARY KEY, stream TEXT NOT NULL, sequence INTEGER NOT NULL, message BLOB NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, quarantined_at INTEGER NOT NULL, UNIQUE (stream, sequence))",
     ];
@@ -27,7 +28,7 @@ internal static class CaptureSchema
     /// <summary>Every table <see cref="CoreTables"/> creates: all of them exist exactly when install has run.</summary>
     private static readonly string[] CoreTableNames =
     [
-        CaptureArtifactNames.Meta, CaptureArtifactNames.Changes, CaptureArtifactNames.Published, CaptureArtifactNames.CommitPoints,
+        CaptureArtifactNames.Meta, CaptureArtifactNames.Changes, CaptureArtifactNames.Published,
         CaptureArtifactNames.WatchedTables, CaptureArtifactNames.Generations, CaptureArtifactNames.Silence, CaptureArtifactNames.StreamPositions,
         CaptureArtifactNames.Quarantine,
     ];
@@ -42,7 +43,8 @@ internal static class CaptureSchema
 
     /// <summary>
     /// One row: <c>last</c>, the number of the last change captured (the greatest in the log: cleanup always keeps
-    /// that row), and <c>published</c>, the number of the last change published.
+    /// that row), and <c>published</c>, the number of the last change published and deleted from the log (the running
+    /// publisher is usually further, in memory).
     /// </summary>
     public static readonly string CountersQuery =
         $"SELECT (SELECT coalesce(max(seq), 0) FROM {Q(CaptureArtifactNames.Changes)}) AS last, seq AS published FROM {Q(CaptureArtifactNames.Published)}";

@@ -37,7 +37,7 @@ internal static class CaptureSqlBuilder
 
     public static IReadOnlyList<CaptureTrigger> Triggers(string table, CaptureDefinition definition, long generation, long nodeId)
     {
-        var silent = $"NOT EXISTS (SELECT 1 FROM {Q(CaptureArtifactNames.Silence)})";
+        var silent = $"NOT EXISTS (SELECT 1 FROM {Q(CaptureArtifactNames.Silence)} WHERE active = 1)";
         var sameKey = string.Join(" AND ", definition.Key.Select(k => $"OLD.{Q(k.Name)} IS NEW.{Q(k.Name)}"));
         var keyColumns = definition.Key.Select(k => k.Name).ToList();
         var gen = generation.ToString(CultureInfo.InvariantCulture);
@@ -73,7 +73,7 @@ internal static class CaptureSqlBuilder
         var keyNames = string.Join(", ", definition.Key.Select((_, i) => Q(VersionKeyColumn(i))));
         var keyValues = string.Join(", ", definition.Key.Select(k => $"{row}.{Q(k.Name)}"));
         var flag = tombstone ? 1 : 0;
-        return $"  UPDATE {versions} SET hlc = max({WallClockHlc}, hlc + 1), node_id = {node}, tombstone = {flag} WHERE {KeyMatch(definition, row)};\n"
+        return $"  UPDATE {versions} SET hlc = max({WallClockHlc}, {NextAfter("hlc")}), node_id = {node}, tombstone = {flag} WHERE {KeyMatch(definition, row)};\n"
             + $"  INSERT INTO {versions}({keyNames}, hlc, node_id, tombstone) SELECT {keyValues}, {WallClockHlc}, {node}, {flag} "
             + $"WHERE NOT EXISTS (SELECT 1 FROM {versions} WHERE {KeyMatch(definition, row)});\n";
     }
@@ -93,8 +93,17 @@ internal static class CaptureSqlBuilder
             + $"SELECT {generation}, {(int)op}, v.hlc, v.node_id{values} FROM {versions} AS v WHERE {KeyMatch(definition, row, "v.")};\n";
     }
 
+    /// <summary>
+    /// The version key columns equal to the row's key. The unary + strips the key column's affinity from the row's value:
+    /// the version columns have none (they store values exactly), and comparing them with an INTEGER, REAL or NUMERIC
+    /// value would apply numeric affinity to the version column, which the primary key index cannot serve, so every
+    /// write would scan the version table.
+    /// </summary>
     private static string KeyMatch(CaptureDefinition definition, string row, string qualifier = "") =>
-        string.Join(" AND ", definition.Key.Select((k, i) => $"{qualifier}{Q(VersionKeyColumn(i))} = {row}.{Q(k.Name)}"));
+        string.Join(" AND ", definition.Key.Select((k, i) => $"{qualifier}{Q(VersionKeyColumn(i))} = +{row}.{Q(k.Name)}"));
+
+    /// <summary>One more than <paramref name="hlc"/>, which stays an integer even at the greatest one (SQLite would overflow it into a REAL).</summary>
+    private static string NextAfter(string hlc) => $"min({hlc}, {long.MaxValue - 1}) + 1";
 
     private static string Q(string name) => SqliteIdentifier.Quote(name);
 }

@@ -4,7 +4,7 @@ namespace HarmonyLite.Engine.Capture;
 
 /// <summary>
 /// Changes read for publishing, and the change-log range they came from, which
-/// <see cref="ChangeReader.MarkPublishedAsync"/> marks once the publish is acknowledged.
+/// <see cref="ChangeReader.MarkPublished"/> marks once the publish is acknowledged.
 /// </summary>
 /// <param name="Batch">The changes, in capture order, whole transactions only.</param>
 /// <param name="FirstSequence">The change sequence number of the first change covered.</param>

@@ -101,7 +101,7 @@ public sealed class HarmonyNode : IAsyncDisposable
 
         if (Config.Replicate)
         {
-            var ownBatchIdPrefix = await _reader.ReadOwnBatchIdPrefixAsync(cancellationToken).ConfigureAwait(false);
+            var ownBatchIdPrefix = _reader.OwnBatchIdPrefix;
             foreach (var shard in _topology.ShardNumbers)
             {
                 var worker = await ShardWorker.OpenAsync(this, ownBatchIdPrefix, shard, db, cancellationToken).ConfigureAwait(false);

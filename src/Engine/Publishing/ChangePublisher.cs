@@ -102,7 +102,7 @@ public sealed class ChangePublisher
             var pending = await _reader.ReadPendingAsync(_scanMaxChanges, aborting).ConfigureAwait(false);
             if (pending is null) break;
             if (_publish) await PublishAsync(pending, aborting).ConfigureAwait(false);
-            await _reader.MarkPublishedAsync(pending, aborting).ConfigureAwait(false);
+            _reader.MarkPublished(pending);
             batches++;
         }
         return batches;

@@ -10,4 +10,7 @@ public static class SqliteErrors
 
     /// <summary>True when another program holds the database: not our fault and not the data's, so wait and retry.</summary>
     public static bool IsBusy(Exception exception) => exception is SqliteException { SqliteErrorCode: Busy or Locked };
+
+    /// <summary>The same for a result code of SQLite's C API (primary or extended).</summary>
+    public static bool IsBusy(int resultCode) => (resultCode & 0xff) is Busy or Locked;
 }

@@ -235,7 +235,8 @@ public sealed class ChangeApplierTests
     {
         await using var replica = await CapturedDatabase.CreateAsync("CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL, v);", nodeId: 2);
         await using var applier = await replica.OpenApplierAsync();
-        var farFuture = (DateTimeOffset.UtcNow.AddDays(1).ToUnixTimeMilliseconds() << RowVersion.LogicalBits) + 5;
+        // Ahead, but within the skew a node accepts.
+        var farFuture = (DateTimeOffset.UtcNow.AddMinutes(30).ToUnixTimeMilliseconds() << RowVersion.LogicalBits) + 5;
 
         await applier.ApplyAsync(Batch(1, "x", Change(ChangeOperation.Insert, farFuture, 1, ("id", "a"), ("v", 1L)), Change(ChangeOperation.Delete, Ms, 1, ("id", "b"))), "s", 1, CancellationToken.None);
 
@@ -250,6 +251,25 @@ public sealed class ChangeApplierTests
         await SqliteCli.RunAsync(replica.Path, "UPDATE t SET v = 2 WHERE id = 'a';");
         var local = Assert.Single(Assert.IsType<PendingBatch>(await replica.ReadAsync()).Batch.Changes);
         Assert.Equal(new RowVersion(farFuture + 1, 2), local.Version);
+    }
+
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(-1L)]
+    public async Task A_version_further_ahead_of_the_clock_than_the_skew_bound_is_refused_and_nothing_is_written(long hlc)
+    {
+        await using var replica = await CapturedDatabase.CreateAsync("CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL, v);", nodeId: 2);
+        await using var applier = await replica.OpenApplierAsync();
+        if (hlc < 0) hlc = RowVersion.ClockValueAt(DateTimeOffset.UtcNow + RowVersion.MaxClockSkew + TimeSpan.FromMinutes(1));
+        var batch = Batch(1, "x", Change(ChangeOperation.Insert, Ms, 1, ("id", "a"), ("v", 1L)), Change(ChangeOperation.Insert, hlc, 1, ("id", "b"), ("v", 2L)));
+
+        var refused = await Assert.ThrowsAsync<VersionAheadOfClockException>(() => applier.ApplyAsync(batch, "s", 1, CancellationToken.None));
+
+        Assert.Contains("ahead of this node's clock", refused.Message);
+        Assert.Equal(hlc, refused.Version.Hlc);
+        Assert.Equal(0L, await replica.Database.CountAsync("t"));
+        Assert.Equal(0L, await replica.Database.CountAsync(CaptureArtifactNames.Versions("t")));
+        Assert.Empty(await applier.GetPositionsAsync(CancellationToken.None));
     }
 
     [Fact]

@@ -135,6 +135,21 @@ public sealed class CaptureTriggerTests
     }
 
     [Fact]
+    public async Task A_row_at_the_greatest_version_stays_an_integer_version_when_written_again()
+    {
+        await using var node = await CapturedDatabase.CreateAsync("CREATE TABLE r(id INTEGER PRIMARY KEY, n INTEGER);");
+        await SqliteCli.RunAsync(node.Path, "INSERT INTO r VALUES (1, 0);");
+        await node.Database.ExecuteAsync($"UPDATE \"{CaptureArtifactNames.Versions("r")}\" SET hlc = {long.MaxValue}");
+
+        await SqliteCli.RunAsync(node.Path, "UPDATE r SET n = 1; UPDATE r SET n = 2; DELETE FROM r;");
+
+        var versions = await node.Database.QueryAsync($"SELECT typeof(hlc), hlc FROM \"{CaptureArtifactNames.Versions("r")}\"");
+        Assert.Equal(["integer", long.MaxValue], versions.Single());
+        var changes = Assert.IsType<PendingBatch>(await node.ReadAsync()).Batch.Changes;
+        Assert.All(changes.Skip(1), c => Assert.Equal(long.MaxValue, c.Version.Hlc));
+    }
+
+    [Fact]
     public async Task Generated_columns_are_not_captured()
     {
         await using var node = await CapturedDatabase.CreateAsync("CREATE TABLE g(id TEXT PRIMARY KEY NOT NULL, a INTEGER, twice AS (a * 2), thrice AS (a * 3) STORED);");

@@ -47,7 +47,7 @@ internal sealed class CapturedDatabase : IAsyncDisposable
         while (await Reader.ReadPendingAsync(maxChanges, CancellationToken.None) is { } pending)
         {
             batches.Add(pending);
-            await Reader.MarkPublishedAsync(pending, CancellationToken.None);
+            Reader.MarkPublished(pending);
         }
         return batches;
     }

@@ -20,7 +20,6 @@ public sealed class ChangeReaderTests
         Assert.Null(await node.ReadAsync());
 
         Assert.Equal(0, await node.Reader.CountPendingAsync(CancellationToken.None));
-        Assert.Equal(0L, await node.Database.CountAsync(CaptureArtifactNames.CommitPoints));
         Assert.Equal(walBefore, new FileInfo(node.Path + "-wal").Length);
     }
 
@@ -39,8 +38,8 @@ public sealed class ChangeReaderTests
         Assert.Equal((1, 2), (first.FirstSequence, first.LastSequence));
         Assert.Equal(2, await node.Reader.CountPendingAsync(CancellationToken.None));
 
-        await node.Reader.MarkPublishedAsync(first, CancellationToken.None);
-        await node.Reader.MarkPublishedAsync(first, CancellationToken.None); // idempotent
+        node.Reader.MarkPublished(first);
+        node.Reader.MarkPublished(first); // idempotent
         Assert.Null(await node.ReadAsync());
         Assert.Equal(0, await node.Reader.CountPendingAsync(CancellationToken.None));
 
@@ -58,7 +57,7 @@ public sealed class ChangeReaderTests
         var pending = Assert.IsType<PendingBatch>(await node.ReadAsync());
         var stranger = pending with { FirstSequence = 5, LastSequence = 9 };
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => node.Reader.MarkPublishedAsync(stranger, CancellationToken.None));
+        var error = Assert.Throws<InvalidOperationException>(() => node.Reader.MarkPublished(stranger));
 
         Assert.Contains("read pending changes again", error.Message);
         Assert.Equal(1, await node.Reader.CountPendingAsync(CancellationToken.None));
@@ -167,7 +166,7 @@ public sealed class ChangeReaderTests
             if (read is { } pending)
             {
                 batches.Add(pending);
-                await node.Reader.MarkPublishedAsync(pending, CancellationToken.None);
+                node.Reader.MarkPublished(pending);
             }
             else
             {
@@ -197,14 +196,16 @@ public sealed class ChangeReaderTests
         await using var node = await CapturedDatabase.CreateAsync(Schema);
         await node.Database.ExecuteAsync("INSERT INTO t VALUES ('a', 'one', 1), ('b', 'one', 2)");
         var published = Assert.IsType<PendingBatch>(await node.ReadAsync());
-        await node.Reader.MarkPublishedAsync(published, CancellationToken.None);
+        node.Reader.MarkPublished(published);
         await node.Database.ExecuteAsync("INSERT INTO t VALUES ('c', 'two', 3)");
         var pendingBefore = Assert.IsType<PendingBatch>(await node.ReadAsync());
 
+        Assert.Equal(0L, await node.Database.ScalarAsync($"SELECT seq FROM \"{CaptureArtifactNames.Published}\""));
         Assert.Equal(2, await node.Reader.CleanupPublishedAsync(CancellationToken.None));
         Assert.Equal(0, await node.Reader.CleanupPublishedAsync(CancellationToken.None));
 
         Assert.Equal(1L, await node.Database.CountAsync(CaptureArtifactNames.Changes));
+        Assert.Equal(2L, await node.Database.ScalarAsync($"SELECT seq FROM \"{CaptureArtifactNames.Published}\""));
         var pendingAfter = Assert.IsType<PendingBatch>(await node.ReadAsync());
         Assert.Equal((pendingBefore.Batch.BatchId, pendingBefore.FirstSequence, pendingBefore.LastSequence), (pendingAfter.Batch.BatchId, pendingAfter.FirstSequence, pendingAfter.LastSequence));
         Assert.Equal(ChangeText.Of(pendingBefore.Batch.Changes), ChangeText.Of(pendingAfter.Batch.Changes));
@@ -215,7 +216,7 @@ public sealed class ChangeReaderTests
     {
         await using var node = await CapturedDatabase.CreateAsync(Schema);
         await node.Database.ExecuteAsync("INSERT INTO t VALUES ('a', 'one', 1), ('b', 'one', 2)");
-        await node.Reader.MarkPublishedAsync(Assert.IsType<PendingBatch>(await node.ReadAsync()), CancellationToken.None);
+        node.Reader.MarkPublished(Assert.IsType<PendingBatch>(await node.ReadAsync()));
 
         await node.Reader.CleanupPublishedAsync(CancellationToken.None);
         Assert.Null(await node.ReadAsync());
@@ -226,7 +227,7 @@ public sealed class ChangeReaderTests
         Assert.Equal((3, 3), (next.FirstSequence, next.LastSequence));
         Assert.StartsWith("t Insert ", ChangeText.Of(Assert.Single(next.Batch.Changes)));
         Assert.EndsWith("id=text:c, tx=text:two, n=int:3", ChangeText.Of(next.Batch.Changes[0]));
-        await node.Reader.MarkPublishedAsync(next, CancellationToken.None);
+        node.Reader.MarkPublished(next);
         Assert.Null(await node.ReadAsync());
     }
 
@@ -235,9 +236,7 @@ public sealed class ChangeReaderTests
     {
         await using var node = await CapturedDatabase.CreateAsync(Schema, nodeId: 1);
         await node.Database.ExecuteAsync("INSERT INTO t VALUES ('a', 'one', 1)");
-        await using var wrongNode = await ChangeReader.OpenAsync(node.Path, 2, null, CancellationToken.None);
-
-        var mismatch = await Assert.ThrowsAsync<InvalidOperationException>(() => wrongNode.ReadPendingAsync(10, CancellationToken.None));
+        var mismatch = await Assert.ThrowsAsync<InvalidOperationException>(() => ChangeReader.OpenAsync(node.Path, 2, null, CancellationToken.None));
         Assert.Contains("node 1", mismatch.Message);
 
         using var bare = await TestDatabase.CreateAsync(Schema);

@@ -52,7 +52,8 @@ public sealed class RestorePlannerTests : IDisposable
             if (!unpublished)
             {
                 await using var reader = await ChangeReader.OpenAsync(path, 1, null, CancellationToken.None);
-                while (await reader.ReadPendingAsync(100, CancellationToken.None) is { } pending) await reader.MarkPublishedAsync(pending, CancellationToken.None);
+                while (await reader.ReadPendingAsync(100, CancellationToken.None) is { } pending) reader.MarkPublished(pending);
+                await reader.CleanupPublishedAsync(CancellationToken.None);
             }
         }
         return path;

@@ -108,7 +108,6 @@ public sealed class SnapshotWriterTests
             Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Changes)}"));
             Assert.Equal((long)items.Count, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Versions("items"))}"));
             Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Quarantine)}"));
-            Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.CommitPoints)}"));
             Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Silence)}"));
             Assert.Equal(0L, Scalar(copy, $"SELECT seq FROM {Q(CaptureArtifactNames.Published)}"));
             Assert.Equal(0L, Scalar(copy, $"SELECT count(*) FROM {Q(CaptureArtifactNames.Meta)} WHERE key IN ('{CaptureArtifactNames.MetaNodeIdKey}', '{CaptureArtifactNames.MetaCaptureIdKey}')"));
