@@ -46,13 +46,16 @@ public sealed class QuarantineStore : IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(stream);
         ArgumentNullException.ThrowIfNull(error);
         if (sequence > long.MaxValue) throw new ArgumentOutOfRangeException(nameof(sequence), sequence, "A stream sequence fits in 63 bits.");
-        return await _connection.ScalarInt64Async(
+        await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
+        var id = await _connection.ScalarInt64Async(
             $"INSERT INTO {Table}(stream, sequence, message, error, attempts, quarantined_at) VALUES (@stream, @sequence, @message, @error, @attempts, @at) "
             + "ON CONFLICT(stream, sequence) DO UPDATE SET message = excluded.message, error = excluded.error, attempts = excluded.attempts, quarantined_at = excluded.quarantined_at "
             + "RETURNING id",
             cancellationToken,
             ("@stream", stream), ("@sequence", (long)sequence), ("@message", message.ToArray()), ("@error", error),
             ("@attempts", (long)attempts), ("@at", _clock.GetUtcNow().ToUnixTimeMilliseconds())).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return id;
     }
 
     /// <summary>Quarantined messages, oldest position first per stream; at most <paramref name="limit"/> when given.</summary>
@@ -75,8 +78,13 @@ public sealed class QuarantineStore : IAsyncDisposable
         _connection.ScalarInt64Async($"SELECT count(*) FROM {Table}", cancellationToken);
 
     /// <summary>Removes an entry (after it was applied again, or an operator discarded it). Returns false when there was none.</summary>
-    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken) =>
-        await _connection.ExecuteAsync($"DELETE FROM {Table} WHERE id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false) == 1;
+    public async Task<bool> DeleteAsync(long id, CancellationToken cancellationToken)
+    {
+        await using var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false);
+        var deleted = await _connection.ExecuteAsync($"DELETE FROM {Table} WHERE id = @id", cancellationToken, ("@id", id)).ConfigureAwait(false) == 1;
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
 
     /// <summary>
     /// SQLite's count of schema changes in this database (PRAGMA schema_version): a change is what usually cures a

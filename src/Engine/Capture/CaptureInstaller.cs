@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Sqlite;
 using Microsoft.Data.Sqlite;
 
@@ -43,6 +44,7 @@ public sealed class CaptureInstaller : IAsyncDisposable
     public async Task<CaptureInstallReport> InstallAsync(CancellationToken cancellationToken)
     {
         var reports = new List<TableCaptureReport>();
+        var newVersionTables = new List<NewVersionTable>();
         await using (var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false))
         {
             await RefuseEarlierLayoutAsync(cancellationToken).ConfigureAwait(false);
@@ -73,7 +75,7 @@ public sealed class CaptureInstaller : IAsyncDisposable
                     continue;
                 }
                 present.Add(name);
-                reports.Add(await InstallTableAsync(schema, state, cancellationToken).ConfigureAwait(false));
+                reports.Add(await InstallTableAsync(schema, state, newVersionTables, cancellationToken).ConfigureAwait(false));
             }
 
             foreach (var watched in state.Catalog.Values.Where(w => !w.Dropped && !present.Contains(w.Name)))
@@ -93,8 +95,54 @@ public sealed class CaptureInstaller : IAsyncDisposable
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             _schemaVersionAfterInstall = schemaVersion;
         }
+        foreach (var table in newVersionTables)
+        {
+            var captured = await CaptureExistingRowsAsync(table, cancellationToken).ConfigureAwait(false);
+            var index = reports.FindIndex(r => string.Equals(r.Table, table.Schema.Name, StringComparison.OrdinalIgnoreCase));
+            reports[index] = reports[index] with { ExistingRowsCaptured = captured };
+        }
         return new CaptureInstallReport(reports);
     }
+
+    /// <summary>
+    /// Captures the rows of a table that just got its version table: rows written before the triggers existed (before the
+    /// first install, or between a CREATE TABLE and the node noticing it) would otherwise never reach the other nodes.
+    /// Rowid tables go in short transactions of <see cref="ExistingRowsChunk"/> rows, so an application is never held
+    /// up for long; rows it writes meanwhile are captured by the triggers and passed over here.
+    /// </summary>
+    private async Task<long> CaptureExistingRowsAsync(NewVersionTable table, CancellationToken cancellationToken)
+    {
+        var schema = table.Schema;
+        var rowid = schema.WithoutRowid ? null : new[] { "rowid", "_rowid_", "oid" }.First(n => schema.Columns.All(c => !string.Equals(c.Name, n, StringComparison.OrdinalIgnoreCase)));
+        var (changes, versions) = CaptureSqlBuilder.CaptureExistingRows(schema.Name, table.Definition, table.Generation, NodeId, rowid);
+        long captured = 0;
+        for (long from = long.MinValue; ;)
+        {
+            long? through = null;
+            if (rowid is not null)
+            {
+                through = await _connection.ScalarAsync(
+                    $"SELECT max(r) FROM (SELECT {rowid} AS r FROM {Q(schema.Name)} WHERE {rowid} >= @from ORDER BY {rowid} LIMIT {ExistingRowsChunk})",
+                    cancellationToken, ("@from", from)).ConfigureAwait(false) as long?;
+                if (through is null) break;
+            }
+            await using (var transaction = await SqliteTransactionScope.BeginWriteAsync(_connection, cancellationToken).ConfigureAwait(false))
+            {
+                (string, object?)[] parameters = [("@hlc", RowVersion.ClockValueAt(DateTimeOffset.UtcNow)), ("@from", from), ("@through", through)];
+                captured += await _connection.ExecuteAsync(changes, cancellationToken, parameters).ConfigureAwait(false);
+                await _connection.ExecuteAsync(versions, cancellationToken, parameters).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (through is not { } last || last == long.MaxValue) break;
+            from = last + 1;
+        }
+        return captured;
+    }
+
+    /// <summary>Rows captured per transaction by <see cref="CaptureExistingRowsAsync"/>.</summary>
+    public const int ExistingRowsChunk = 5_000;
+
+    private sealed record NewVersionTable(SqliteTableSchema Schema, CaptureDefinition Definition, long Generation);
 
     /// <summary>
     /// Cheap enough for every poll: whether the database schema changed (any table created, altered or dropped, by any
@@ -137,7 +185,8 @@ public sealed class CaptureInstaller : IAsyncDisposable
         public int ChangeLogWidth { get; set; }
     }
 
-    private async Task<TableCaptureReport> InstallTableAsync(SqliteTableSchema schema, InstallState state, CancellationToken cancellationToken)
+    private async Task<TableCaptureReport> InstallTableAsync(SqliteTableSchema schema, InstallState state, List<NewVersionTable> newVersionTables,
+        CancellationToken cancellationToken)
     {
         var table = schema.Name;
         var definition = CaptureDefinition.FromSchema(schema);
@@ -175,7 +224,10 @@ public sealed class CaptureInstaller : IAsyncDisposable
             await _connection.ExecuteAsync(CaptureSqlBuilder.AddValueColumn(index), cancellationToken).ConfigureAwait(false);
         state.ChangeLogWidth = Math.Max(state.ChangeLogWidth, definition.Columns.Count);
         if (!state.ExistingTables.ContainsKey(versions))
+        {
             await _connection.ExecuteAsync(CaptureSqlBuilder.CreateVersions(table, definition.Key), cancellationToken).ConfigureAwait(false);
+            newVersionTables.Add(new NewVersionTable(schema, definition, generation));
+        }
 
         foreach (var trigger in CaptureSqlBuilder.Triggers(table, definition, generation, NodeId))
         {

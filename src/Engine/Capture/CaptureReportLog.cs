@@ -27,6 +27,8 @@ public static class CaptureReportLog
                     logger.LogDebug("Watching table {Table} (unchanged)", table.Table);
                     break;
             }
+            if (table.ExistingRowsCaptured > 0)
+                logger.LogInformation("Captured {Rows} rows of table {Table} written before capture watched it; they are published as inserts", table.ExistingRowsCaptured, table.Table);
             if (table.Outcome == TableCaptureOutcome.Unchanged && onlyChanges) continue;
             foreach (var warning in table.Warnings)
                 logger.LogWarning("Table {Table}: {Warning}", table.Table, warning.Message);

@@ -62,6 +62,28 @@ internal static class CaptureSqlBuilder
         new(name, $"CREATE TRIGGER {Q(name)} AFTER {operation} ON {Q(table)} FOR EACH ROW WHEN {when} BEGIN\n{body}END");
 
     /// <summary>
+    /// The two statements that capture rows written before the triggers existed, as inserts: those without a version row.
+    /// Both take the same rows (rowid from <c>@from</c> through <c>@through</c> for a rowid table, all rows for a WITHOUT
+    /// ROWID one) and must run in one transaction, the change log first, since the second gives the rows their version.
+    /// Parameters: <c>@hlc</c> (the version given to every row), and the rowid bounds.
+    /// </summary>
+    public static (string Changes, string Versions) CaptureExistingRows(string table, CaptureDefinition definition, long generation, long nodeId, string? rowid)
+    {
+        var unversioned = $"NOT EXISTS (SELECT 1 FROM {Q(CaptureArtifactNames.Versions(table))} AS v WHERE {KeyMatch(definition, "t", "v.")})";
+        var where = rowid is null ? $"WHERE {unversioned}" : $"WHERE t.{rowid} >= @from AND t.{rowid} <= @through AND {unversioned} ORDER BY t.{rowid}";
+        var valueColumns = string.Join("", definition.Columns.Select((_, i) => ", " + Q(ValueColumn(i))));
+        var values = string.Join("", definition.Columns.Select(c => $", t.{Q(c)}"));
+        var node = nodeId.ToString(CultureInfo.InvariantCulture);
+        var changes = $"INSERT INTO {Q(CaptureArtifactNames.Changes)}(generation, op, hlc, node_id{valueColumns}) "
+            + $"SELECT {generation.ToString(CultureInfo.InvariantCulture)}, {(int)ChangeOperation.Insert}, @hlc, {node}{values} FROM {Q(table)} AS t {where}";
+        var keyNames = string.Join(", ", definition.Key.Select((_, i) => Q(VersionKeyColumn(i))));
+        var keyValues = string.Join(", ", definition.Key.Select(k => $"t.{Q(k.Name)}"));
+        var versions = $"INSERT INTO {Q(CaptureArtifactNames.Versions(table))}({keyNames}, hlc, node_id, tombstone) "
+            + $"SELECT {keyValues}, @hlc, {node}, 0 FROM {Q(table)} AS t {where}";
+        return (changes, versions);
+    }
+
+    /// <summary>
     /// The row's new version: max(wall clock, previous version + 1), written by this node; a tombstone for deletes.
     /// An UPDATE of the existing version row, else an INSERT guarded by NOT EXISTS: neither can hit a constraint,
     /// which matters because the conflict clause of the application's statement (INSERT OR IGNORE, UPSERT, ...)

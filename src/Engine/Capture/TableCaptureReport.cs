@@ -7,6 +7,12 @@ namespace HarmonyLite.Engine.Capture;
 /// <param name="Warnings">Collision risks of a replicated table; empty when none.</param>
 public sealed record TableCaptureReport(string Table, TableCaptureOutcome Outcome, CaptureRefusal? Refusal, IReadOnlyList<CaptureWarning> Warnings)
 {
+    /// <summary>
+    /// Rows the table already held without a version (written before capture watched it, for instance right after a
+    /// CREATE TABLE): install captured them as inserts, so they are published like any other change.
+    /// </summary>
+    public long ExistingRowsCaptured { get; init; }
+
     /// <summary>Whether changes to the table are captured after this install.</summary>
     public bool IsWatched => Outcome is TableCaptureOutcome.Installed or TableCaptureOutcome.Updated or TableCaptureOutcome.Unchanged;
 

@@ -9,13 +9,17 @@ namespace HarmonyLite.Engine.Consuming;
 /// <summary>
 /// Applies quarantined messages again when they may have been cured. Most are quarantined for a schema that lags
 /// behind the other nodes (a table or column not created here yet), so every quarantined message is retried at start
-/// and after each schema change of the database; one that applies leaves the quarantine. Row versions decide as for
+/// and after each schema change of the database, and otherwise every <see cref="RetryInterval"/> (a constraint or a
+/// clock can come right without a schema change); one that applies leaves the quarantine. Row versions decide as for
 /// any message, so a change that later ones superseded while it waited stays superseded.
 /// </summary>
 public sealed class QuarantineRetrier
 {
     /// <summary>How often the schema version is compared with the one of the last retry.</summary>
     public static readonly TimeSpan SchemaCheckInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often every quarantined message is tried again without a schema change.</summary>
+    public static readonly TimeSpan RetryInterval = TimeSpan.FromMinutes(1);
 
     private readonly ChangeApplier _applier;
     private readonly QuarantineStore _quarantine;
@@ -37,14 +41,16 @@ public sealed class QuarantineRetrier
     public async Task RunAsync(CancellationToken stopping)
     {
         long? retriedAtSchema = null;
+        var retriedAt = Environment.TickCount64;
         while (!stopping.IsCancellationRequested)
         {
             try
             {
                 var schema = await _quarantine.ReadSchemaVersionAsync(stopping).ConfigureAwait(false);
-                if (schema != retriedAtSchema)
+                if (schema != retriedAtSchema || Environment.TickCount64 - retriedAt >= (long)RetryInterval.TotalMilliseconds)
                 {
                     retriedAtSchema = schema;
+                    retriedAt = Environment.TickCount64;
                     await RetryAllAsync(stopping).ConfigureAwait(false);
                 }
             }

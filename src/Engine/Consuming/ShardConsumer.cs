@@ -4,6 +4,7 @@ using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Sqlite;
 using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Nats;
 using HarmonyLite.Nats.JetStream;
@@ -16,14 +17,12 @@ namespace HarmonyLite.Engine.Consuming;
 /// Applies one shard stream to the local database, in stream order: each message in one SQLite
 /// transaction that also records its stream position, acknowledged only after the commit. A message
 /// at or below the recorded position is acknowledged without applying (it was applied before a crash).
-/// A message that cannot be decoded or applied is retried with backoff, then quarantined with its
-/// error so the rest of the stream keeps flowing. A message past one never applied (the stream dropped
-/// messages while this node was behind) goes to <see cref="StreamGapRecovery"/> first.
+/// A message that cannot be decoded or applied is quarantined with its error at once, so the rest of the
+/// stream keeps flowing; a busy database is waited out. A message past one never applied (the stream
+/// dropped messages while this node was behind) goes to <see cref="StreamGapRecovery"/> first.
 /// </summary>
 public sealed class ShardConsumer
 {
-    /// <summary>Attempts before a message is quarantined; busy-database errors are retried without limit.</summary>
-    public const int MaxAttempts = 5;
 
     /// <summary>How long a consumer may receive nothing while the stream holds unapplied messages before it is recreated.</summary>
     public static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(30);
@@ -38,22 +37,28 @@ public sealed class ShardConsumer
     private readonly NodeCounters _counters;
     private readonly ILogger _logger;
     private readonly long _nodeId;
-    private readonly string _ownBatchIdPrefix;
-    private readonly Backoff _retryBackoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(2));
     private readonly Backoff _restartBackoff = new(TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10));
+    /// <summary>How long the stored position may lag behind messages passed over in memory.</summary>
+    public static readonly TimeSpan PositionFlushInterval = TimeSpan.FromSeconds(1);
+
+    private readonly OwnStreamSequences _ownSequences;
+    // One user of the applier at a time: the message loop, and the watchdog's flush of the position when idle.
+    private readonly SemaphoreSlim _applierGate = new(1, 1);
     private ulong _appliedSequence;
+    private ulong _persistedSequence;
+    private long _lastFlushTicks = Environment.TickCount64;
     private long _lastActiveTicks;
     private bool _handling;
 
-    /// <param name="ownBatchIdPrefix">
-    /// Batches whose id starts with this (<see cref="ChangeReader.ReadOwnBatchIdPrefixAsync"/>) were captured in this very
-    /// database and are skipped; everything else is applied, including this node's batches from before a snapshot restore.
+    /// <param name="ownSequences">
+    /// The stream positions this node's publisher stored: those messages are passed over unread. Everything else is
+    /// checked against the row versions, including this node's batches from before a restart or a snapshot restore.
     /// </param>
-    public ShardConsumer(long nodeId, string ownBatchIdPrefix, int shard, ReplicationTopology topology, JetStreamContext jetStream, ChangeApplier applier,
+    public ShardConsumer(long nodeId, OwnStreamSequences ownSequences, int shard, ReplicationTopology topology, JetStreamContext jetStream, ChangeApplier applier,
         QuarantineStore quarantine, StreamGapRecovery gapRecovery, NodeCounters counters, ILogger logger)
     {
         _nodeId = nodeId;
-        _ownBatchIdPrefix = ownBatchIdPrefix;
+        _ownSequences = ownSequences;
         Shard = shard;
         Stream = topology.StreamName(shard);
         _jetStream = jetStream;
@@ -78,6 +83,7 @@ public sealed class ShardConsumer
     {
         var positions = await _applier.GetPositionsAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref _appliedSequence, positions.TryGetValue(Stream, out var seq) ? seq : 0);
+        _persistedSequence = AppliedSequence;
     }
 
     /// <summary>
@@ -134,6 +140,14 @@ public sealed class ShardConsumer
                 if (watchdog is not null) await watchdog.ConfigureAwait(false);
             }
         }
+        try
+        {
+            await FlushPositionAsync(aborting).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException || SqliteErrors.IsBusy(ex))
+        {
+            // Cut short: the messages passed over since the last flush are handed over again at the next start.
+        }
     }
 
     /// <summary>
@@ -148,6 +162,7 @@ public sealed class ShardConsumer
             while (true)
             {
                 await Task.Delay(StallCheckInterval, stalled.Token).ConfigureAwait(false);
+                await FlushWhenIdleAsync(stalled.Token).ConfigureAwait(false);
                 if (Volatile.Read(ref _handling) || Environment.TickCount64 - Interlocked.Read(ref _lastActiveTicks) < (long)StallTimeout.TotalMilliseconds) continue;
                 ulong last;
                 try
@@ -168,6 +183,20 @@ public sealed class ShardConsumer
         }
         catch (OperationCanceledException)
         {
+        }
+    }
+
+    /// <summary>Stores the position of messages passed over in memory once the stream went quiet.</summary>
+    private async Task FlushWhenIdleAsync(CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _handling)) return;
+        try
+        {
+            await FlushPositionAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            _logger.LogWarning("Storing the position of {Stream} failed: {Error}; it is stored with the next message", Stream, ex.Message);
         }
     }
 
@@ -199,76 +228,127 @@ public sealed class ShardConsumer
     private async Task HandleAsync(JetStreamMsg message, CancellationToken cancellationToken)
     {
         var sequence = message.Metadata.StreamSequence;
-        if (sequence > AppliedSequence + 1)
-            Advance(await _gapRecovery.RecoverAsync(Stream, AppliedSequence, sequence, _applier, cancellationToken).ConfigureAwait(false));
-        if (sequence <= AppliedSequence)
+        await _applierGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            await message.AckAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            if (sequence > AppliedSequence + 1)
+                await AdvanceAsync(await _gapRecovery.RecoverAsync(Stream, AppliedSequence, sequence, _applier, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            if (sequence > AppliedSequence) await ApplyAsync(message, sequence, cancellationToken).ConfigureAwait(false);
         }
-        if (message.Headers?[JetStreamHeaders.MsgId] is { } batchId && batchId.StartsWith(_ownBatchIdPrefix, StringComparison.Ordinal))
+        finally
         {
-            await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
-            Advance(sequence);
-            await message.AckAsync(cancellationToken).ConfigureAwait(false);
-            return;
+            _applierGate.Release();
         }
-
-        var busyWaits = 0;
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                var batch = _decoder.Decode(message.Data);
-                if (batch.BatchId.StartsWith(_ownBatchIdPrefix, StringComparison.Ordinal))
-                {
-                    await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
-                    break;
-                }
-                var result = await _applier.ApplyAsync(batch, Stream, sequence, cancellationToken).ConfigureAwait(false);
-                if (result.Outcome == ApplyOutcome.Applied)
-                {
-                    _counters.Applied();
-                    _logger.LogDebug("Applied {Stream} #{Sequence} from node {Node}: {Applied} changes, {Superseded} superseded by newer versions",
-                        Stream, sequence, unchecked((ulong)batch.NodeId), result.AppliedChanges, result.SupersededChanges);
-                }
-                break;
-            }
-            catch (SqliteException ex) when (SqliteErrors.IsBusy(ex) && !cancellationToken.IsCancellationRequested)
-            {
-                // Another program holds the write lock: not the message's fault, wait as long as it takes.
-                if (busyWaits == 0)
-                    _logger.LogWarning("The database is busy (another program holds its write lock); applying {Stream} #{Sequence} resumes when it is free", Stream, sequence);
-                await message.InProgressAsync(cancellationToken).ConfigureAwait(false);
-                await _retryBackoff.WaitAsync(busyWaits++, cancellationToken).ConfigureAwait(false);
-                attempt = 0;
-            }
-            catch (Exception ex) when (IsMessageProblem(ex) && attempt < MaxAttempts)
-            {
-                _logger.LogWarning("Applying {Stream} #{Sequence} failed (attempt {Attempt} of {Max}): {Error}", Stream, sequence, attempt, MaxAttempts, ex.Message);
-                await message.InProgressAsync(cancellationToken).ConfigureAwait(false);
-                await _retryBackoff.WaitAsync(attempt - 1, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (IsMessageProblem(ex))
-            {
-                // Quarantine first, then advance: a crash in between quarantines the message twice, never loses it.
-                await _quarantine.AddAsync(Stream, sequence, message.Data, ex.Message, attempt, cancellationToken).ConfigureAwait(false);
-                await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
-                _counters.Error($"{Stream} #{sequence} quarantined: {ex.Message}");
-                _logger.LogError("Quarantined {Stream} #{Sequence} after {Attempts} attempts: {Error}. Replication of the rest continues; the message is applied again after the next schema change (see Get-HarmonyQuarantine).", Stream, sequence, attempt, ex.Message);
-                break;
-            }
-        }
-        Advance(sequence);
         await message.AckAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Applies one message, or sets it aside. Only messages this node can prove it published (its publisher recorded their
+    /// stream positions) are passed over unread; a message that merely claims to come from this node is checked against
+    /// the row versions like any other. Neither costs a write transaction when its changes are here already.
+    /// </summary>
+    private async Task ApplyAsync(JetStreamMsg message, ulong sequence, CancellationToken cancellationToken)
+    {
+        if (_ownSequences.Contains(Stream, sequence))
+        {
+            await AdvanceAsync(sequence, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        ChangeBatch batch;
+        try
+        {
+            batch = _decoder.Decode(message.Data);
+        }
+        catch (WireFormatException ex)
+        {
+            // Nothing can make these bytes decode: set them aside at once and go on with the rest.
+            await QuarantineAsync(message, sequence, ex, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            if (batch.NodeId == _nodeId && await _applier.IsSupersededAsync(batch, cancellationToken).ConfigureAwait(false))
+            {
+                await AdvanceAsync(sequence, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            // Waits as long as an application holds the write lock: never the message's fault.
+            var result = await _applier.ApplyAsync(batch, Stream, sequence, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == ApplyOutcome.Applied)
+            {
+                _counters.Applied();
+                _logger.LogDebug("Applied {Stream} #{Sequence} from node {Node}: {Applied} changes, {Superseded} superseded by newer versions",
+                    Stream, sequence, unchecked((ulong)batch.NodeId), result.AppliedChanges, result.SupersededChanges);
+            }
+            MarkPersisted(sequence);
+        }
+        catch (Exception ex) when (IsMessageProblem(ex))
+        {
+            // A table or column this node lacks, a constraint, a version from a wrong clock: retried by the quarantine
+            // retrier after schema changes and now and then, never ahead of the messages behind it.
+            await QuarantineAsync(message, sequence, ex, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task QuarantineAsync(JetStreamMsg message, ulong sequence, Exception error, CancellationToken cancellationToken)
+    {
+        // Quarantine first, then advance: a crash in between quarantines the message twice, never loses it.
+        await _quarantine.AddAsync(Stream, sequence, message.Data, error.Message, 1, cancellationToken).ConfigureAwait(false);
+        await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
+        MarkPersisted(sequence);
+        _counters.Error($"{Stream} #{sequence} quarantined: {error.Message}");
+        _logger.LogError("Quarantined {Stream} #{Sequence}: {Error} Replication of the rest continues; the message is applied again after the next schema change (see Get-HarmonyQuarantine).",
+            Stream, sequence, error.Message);
+    }
+
+    /// <summary>
+    /// Moves the position past messages whose changes are here already, in memory: the stored position follows at most
+    /// <see cref="PositionFlushInterval"/> later (or with the next applied message), in one short write. A crash in
+    /// between hands those messages over again, which then change nothing.
+    /// </summary>
+    private async Task AdvanceAsync(ulong sequence, CancellationToken cancellationToken)
+    {
+        Advance(sequence);
+        if (Environment.TickCount64 - _lastFlushTicks >= (long)PositionFlushInterval.TotalMilliseconds)
+            await FlushPositionCoreAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores the position reached in memory, when it is ahead of the stored one.</summary>
+    public async Task FlushPositionAsync(CancellationToken cancellationToken)
+    {
+        await _applierGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await FlushPositionCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _applierGate.Release();
+        }
+    }
+
+    private async Task FlushPositionCoreAsync(CancellationToken cancellationToken)
+    {
+        _lastFlushTicks = Environment.TickCount64;
+        var applied = AppliedSequence;
+        if (applied <= _persistedSequence) return;
+        await _applier.SkipAsync(Stream, applied, cancellationToken).ConfigureAwait(false);
+        MarkPersisted(applied);
+    }
+
+    private void MarkPersisted(ulong sequence)
+    {
+        Advance(sequence);
+        if (sequence > _persistedSequence) _persistedSequence = sequence;
     }
 
     private void Advance(ulong sequence)
     {
+        if (sequence <= AppliedSequence) return;
         Interlocked.Exchange(ref _appliedSequence, sequence);
         _gapRecovery.Passed(Stream, sequence);
     }
 
-    /// <summary>Errors that are the message's (or its schema's), not the connection's: retried, then quarantined.</summary>
-    internal static bool IsMessageProblem(Exception ex) => ex is WireFormatException or ChangeApplyException or SqliteException;
+    /// <summary>Errors that are the message's (or its schema's), not the connection's: quarantined. A busy database is not among them.</summary>
+    internal static bool IsMessageProblem(Exception ex) => ex is WireFormatException or ChangeApplyException || ex is SqliteException && !SqliteErrors.IsBusy(ex);
 }

@@ -94,7 +94,8 @@ public sealed record DatabaseDigest(string Sha256, IReadOnlyDictionary<string, l
                 break;
             case var t when t == typeof(string):
                 header[0] = 3;
-                AppendFramed(hash, header, Encoding.UTF8.GetBytes(reader.GetString(ordinal)));
+                // The stored bytes, not a decoded string: text that is not valid UTF-8 would decode to replacement characters.
+                AppendFramed(hash, header, reader.GetFieldValue<byte[]>(ordinal));
                 break;
             default:
                 header[0] = 4;

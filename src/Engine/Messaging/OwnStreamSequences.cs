@@ -19,6 +19,13 @@ public sealed class OwnStreamSequences
         }
     }
 
+    /// <summary>Whether this node's publisher stored message <paramref name="sequence"/> of <paramref name="stream"/>.</summary>
+    public bool Contains(string stream, ulong sequence)
+    {
+        lock (_gate)
+            return _byStream.TryGetValue(stream, out var sequences) && sequences.Contains(sequence);
+    }
+
     /// <summary>Whether every sequence from <paramref name="first"/> to <paramref name="last"/> (inclusive) was published here.</summary>
     public bool ContainsAll(string stream, ulong first, ulong last)
     {

@@ -101,14 +101,13 @@ public sealed class HarmonyNode : IAsyncDisposable
 
         if (Config.Replicate)
         {
-            var ownBatchIdPrefix = _reader.OwnBatchIdPrefix;
             foreach (var shard in _topology.ShardNumbers)
             {
-                var worker = await ShardWorker.OpenAsync(this, ownBatchIdPrefix, shard, db, cancellationToken).ConfigureAwait(false);
+                var worker = await ShardWorker.OpenAsync(this, shard, db, cancellationToken).ConfigureAwait(false);
                 _shards.Add(worker);
                 await worker.Consumer.LoadPositionAsync(cancellationToken).ConfigureAwait(false);
             }
-            _quarantineConnections = await ApplyConnections.OpenAsync(db, cancellationToken).ConfigureAwait(false);
+            _quarantineConnections = await ApplyConnections.OpenAsync(db, _loggerFactory.CreateLogger("HarmonyLite.Quarantine"), cancellationToken).ConfigureAwait(false);
         }
         else
         {
@@ -378,11 +377,11 @@ public sealed class HarmonyNode : IAsyncDisposable
 
         public ShardConsumer Consumer { get; }
 
-        public static async Task<ShardWorker> OpenAsync(HarmonyNode node, string ownBatchIdPrefix, int shard, string db, CancellationToken cancellationToken)
+        public static async Task<ShardWorker> OpenAsync(HarmonyNode node, int shard, string db, CancellationToken cancellationToken)
         {
-            var connections = await ApplyConnections.OpenAsync(db, cancellationToken).ConfigureAwait(false);
             var logger = node._loggerFactory.CreateLogger("HarmonyLite.Consumer");
-            var consumer = new ShardConsumer(node.NodeId, ownBatchIdPrefix, shard, node._topology, node._jetStream!, connections.Applier, connections.Quarantine,
+            var connections = await ApplyConnections.OpenAsync(db, logger, cancellationToken).ConfigureAwait(false);
+            var consumer = new ShardConsumer(node.NodeId, node._ownSequences, shard, node._topology, node._jetStream!, connections.Applier, connections.Quarantine,
                 new StreamGapRecovery(node._snapshots, node._ownSequences, db, logger), node._counters, logger);
             return new ShardWorker(consumer, connections);
         }
@@ -402,9 +401,9 @@ public sealed class HarmonyNode : IAsyncDisposable
         public ChangeApplier Applier { get; }
         public QuarantineStore Quarantine { get; }
 
-        public static async Task<ApplyConnections> OpenAsync(string db, CancellationToken cancellationToken)
+        public static async Task<ApplyConnections> OpenAsync(string db, ILogger logger, CancellationToken cancellationToken)
         {
-            var applier = await ChangeApplier.OpenAsync(db, null, cancellationToken).ConfigureAwait(false);
+            var applier = await ChangeApplier.OpenAsync(db, null, cancellationToken, logger: logger).ConfigureAwait(false);
             try
             {
                 return new ApplyConnections(applier, await QuarantineStore.OpenAsync(db, null, cancellationToken).ConfigureAwait(false));

@@ -68,7 +68,7 @@ public sealed class ChangePublisher
                 await PublishPendingAsync(stopping, aborting).ConfigureAwait(false);
                 if (DateTime.UtcNow - _lastCleanup >= _cleanupInterval)
                 {
-                    var removed = await _reader.CleanupPublishedAsync(aborting).ConfigureAwait(false);
+                    var removed = await _reader.CleanupPublishedAsync(stopping).ConfigureAwait(false);
                     if (removed > 0) _logger.LogDebug("Removed {Count} published change rows", removed);
                     _lastCleanup = DateTime.UtcNow;
                 }

@@ -1,24 +1,30 @@
+using System.Diagnostics;
 using System.Threading.Channels;
+using HarmonyLite.Engine.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace HarmonyLite.Engine.Publishing;
 
 /// <summary>
-/// Tells the publisher that the database may have changed: a file-system watch on the database and
-/// its -wal and -shm files, with a periodic wake-up as the fallback for file systems that do not
-/// report changes (network shares, some containers). Bursts of events coalesce into one signal.
+/// Tells the publisher that the database changed: a file-system watch on the database and its -wal and -shm files
+/// notices a write, and SQLite's <c>PRAGMA data_version</c> says when it has committed; a periodic wake-up is the
+/// fallback for file systems that do not report changes (network shares, some containers). Bursts coalesce into one
+/// signal.
 /// </summary>
 /// <remarks>
-/// A file event can come before the write that caused it is visible: SQLite writes a transaction's WAL frames (which
-/// raise the events) and only then publishes the commit in the -shm index, which it changes through a memory map
-/// (which raises none). A reader woken by the last event typically looks in between and finds nothing. So every burst
-/// of events is followed by a few more wake-ups once it has settled: soon (the commit usually lands within a
-/// millisecond), and twice more for a writer held up between its WAL write and its commit. Without them such a commit
-/// waited for the polling interval.
+/// A file event comes before the write that caused it is visible: SQLite writes a transaction's WAL frames (which raise
+/// the events) and only then publishes the commit in the -shm index, through a memory map (which raises none). So an
+/// event is not itself the signal: it starts a look at <c>data_version</c>, which changes once another connection's
+/// commit is visible, asked again at once for the first moments (the commit usually follows within microseconds) and
+/// every millisecond after, for up to <see cref="CommitWaitLimit"/>. A transaction that takes longer raises another
+/// event when it writes its commit frame. Timers alone would cost milliseconds: .NET timers tick coarsely.
 /// </remarks>
 public sealed class DatabaseChangeWatcher : IDisposable
 {
-    /// <summary>The wake-ups after the last file event of a burst, counted from that event.</summary>
-    public static readonly IReadOnlyList<TimeSpan> SettleDelays = [TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(10), TimeSpan.FromMilliseconds(100)];
+    /// <summary>How long after a file event the watcher looks for the commit it announces.</summary>
+    public static readonly TimeSpan CommitWaitLimit = TimeSpan.FromMilliseconds(50);
+
+    private static readonly long SpinTicks = Stopwatch.Frequency / 1000; // the first millisecond: ask again at once
 
     // Capacity 1 with DropWrite: any number of events while the publisher is busy leave one pending wake-up.
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -28,19 +34,30 @@ public sealed class DatabaseChangeWatcher : IDisposable
     });
     private readonly FileSystemWatcher? _watcher;
     private readonly string[] _watchedNames;
-    private readonly Timer _settle;
-    // The index in SettleDelays of the wake-up the timer is set for; a new event starts the series again.
-    private int _settleStage;
+    private readonly AutoResetEvent _fileEvent = new(false);
+    private readonly SqliteConnection _connection;
+    private readonly SqliteStatement _dataVersion;
+    private readonly Thread _looker;
+    private volatile bool _disposed;
+    private long _lastDataVersion;
 
+    /// <exception cref="FileNotFoundException">The database does not exist.</exception>
     public DatabaseChangeWatcher(string databasePath, TimeSpan pollingInterval)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
         if (pollingInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(pollingInterval), "The polling interval must be positive.");
         PollingInterval = pollingInterval;
-        _settle = new Timer(_ => OnSettled(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         var fullPath = Path.GetFullPath(databasePath);
+        if (!File.Exists(fullPath)) throw new FileNotFoundException($"SQLite database '{fullPath}' does not exist.", fullPath);
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = fullPath, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString());
+        _connection.Open();
+        _dataVersion = SqliteStatement.Prepare(_connection, "PRAGMA data_version");
+        _lastDataVersion = ReadDataVersion();
+        _looker = new Thread(LookForCommits) { IsBackground = true, Name = "HarmonyLite commit watch" };
+        _looker.Start();
+
         var name = Path.GetFileName(fullPath);
-        _watchedNames = new[] { name, name + "-wal", name + "-shm", name + "-journal" };
+        _watchedNames = [name, name + "-wal", name + "-shm", name + "-journal"];
         try
         {
             _watcher = new FileSystemWatcher(Path.GetDirectoryName(fullPath)!, name + "*")
@@ -73,10 +90,10 @@ public sealed class DatabaseChangeWatcher : IDisposable
     /// <summary>Why the file system could not be watched, when it could not.</summary>
     public string? WatchError { get; }
 
-    /// <summary>Wakes the waiter as if a file had changed (used after a local write the node made itself).</summary>
+    /// <summary>Wakes the waiter as if the database had changed (used after a local write the node made itself).</summary>
     public void Notify() => _signal.Writer.TryWrite(true);
 
-    /// <summary>Completes when a watched file changed since the last call, or after the polling interval.</summary>
+    /// <summary>Completes when the database changed since the last call, or after the polling interval.</summary>
     /// <returns>True when woken by a change, false when the polling interval elapsed.</returns>
     public async Task<bool> WaitAsync(CancellationToken cancellationToken)
     {
@@ -100,31 +117,75 @@ public sealed class DatabaseChangeWatcher : IDisposable
         foreach (var watched in _watchedNames)
         {
             if (!string.Equals(name, watched, StringComparison.Ordinal)) continue;
-            Notify();
-            Volatile.Write(ref _settleStage, 0);
-            RestartSettleTimer(SettleDelays[0]);
+            try { _fileEvent.Set(); }
+            catch (ObjectDisposedException) { } // an event raced with Dispose: nobody waits any more
             return;
         }
     }
 
-    // An event racing with this can at worst add or skip one wake-up of a series; the polling interval stays the backstop.
-    private void OnSettled()
+    /// <summary>The watcher's own thread: after each file event, looks for the commit until it is visible.</summary>
+    private void LookForCommits()
     {
-        Notify();
-        var next = Interlocked.Increment(ref _settleStage);
-        if (next < SettleDelays.Count) RestartSettleTimer(SettleDelays[next] - SettleDelays[next - 1]);
+        while (true)
+        {
+            _fileEvent.WaitOne();
+            if (_disposed) return;
+            var since = Stopwatch.GetTimestamp();
+            while (!_disposed)
+            {
+                if (HasCommitted())
+                {
+                    Notify();
+                    break;
+                }
+                var elapsed = Stopwatch.GetTimestamp() - since;
+                if (elapsed > CommitWaitLimit.TotalSeconds * Stopwatch.Frequency) break;
+                if (elapsed < SpinTicks) Thread.SpinWait(64);
+                else Thread.Sleep(1);
+                // Events of the same write keep the look going rather than starting another one.
+                _fileEvent.WaitOne(0);
+            }
+        }
     }
 
-    private void RestartSettleTimer(TimeSpan delay)
+    private bool HasCommitted()
     {
-        try { _settle.Change(delay, Timeout.InfiniteTimeSpan); }
-        catch (ObjectDisposedException) { } // an event raced with Dispose: nobody waits any more
+        long version;
+        try
+        {
+            version = ReadDataVersion();
+        }
+        catch (SqliteException)
+        {
+            return true; // cannot tell (e.g. the file is being replaced): let the publisher look
+        }
+        if (version == _lastDataVersion) return false;
+        _lastDataVersion = version;
+        return true;
+    }
+
+    private long ReadDataVersion()
+    {
+        try
+        {
+            return _dataVersion.Step() ? _dataVersion.GetInt64(0) : 0;
+        }
+        finally
+        {
+            _dataVersion.Reset();
+        }
     }
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         _watcher?.Dispose();
-        _settle.Dispose();
+        _fileEvent.Set();
+        _looker.Join();
+        _dataVersion.Dispose();
+        _connection.Dispose();
+        _fileEvent.Dispose();
         _signal.Writer.TryComplete();
     }
 }

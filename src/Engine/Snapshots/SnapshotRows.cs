@@ -31,26 +31,26 @@ internal static class SnapshotRows
             var keyMatch = string.Join(" AND ", schema.PrimaryKey.Select((k, i) => $"t.{Q(k.Name)} = v.{keys[i]}"));
 
             var live = $"SELECT v.hlc, v.node_id, {string.Join(", ", columns.Select(c => $"t.{Q(c)}"))} FROM {versions} AS v JOIN {Q(table)} AS t ON {keyMatch} WHERE v.tombstone = 0";
-            await foreach (var (version, values) in RowsAsync(connection, live, cancellationToken).ConfigureAwait(false))
+            await foreach (var (version, values) in RowsAsync(connection, live, columns.Count, cancellationToken).ConfigureAwait(false))
                 yield return new RowChange(table, ChangeOperation.Update, version, columns.Select((c, i) => new ColumnValue(c, values[i])).ToList());
 
             var tombstones = $"SELECT hlc, node_id, {string.Join(", ", keys)} FROM {versions} WHERE tombstone = 1";
-            await foreach (var (version, values) in RowsAsync(connection, tombstones, cancellationToken).ConfigureAwait(false))
+            await foreach (var (version, values) in RowsAsync(connection, tombstones, keys.Count, cancellationToken).ConfigureAwait(false))
                 yield return new RowChange(table, ChangeOperation.Delete, version, schema.PrimaryKey.Select((k, i) => new ColumnValue(k.Name, values[i])).ToList());
         }
     }
 
-    /// <summary>Each row of <paramref name="sql"/>: its version (the first two columns) and the values after them.</summary>
-    private static async IAsyncEnumerable<(RowVersion Version, object?[] Values)> RowsAsync(SqliteConnection connection, string sql, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Each row of <paramref name="sql"/>: its version (the first two columns) and the values after them, text as stored.</summary>
+    private static async IAsyncEnumerable<(RowVersion Version, object?[] Values)> RowsAsync(SqliteConnection connection, string sql, int width, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        await Task.CompletedTask.ConfigureAwait(false);
+        using var statement = SqliteStatement.Prepare(connection, sql);
+        while (statement.Step())
         {
-            var values = new object?[reader.FieldCount - 2];
-            for (var i = 0; i < values.Length; i++) values[i] = SqliteValue.FromDatabase(reader.GetValue(i + 2));
-            yield return (new RowVersion(reader.GetInt64(0), reader.GetInt64(1)), values);
+            cancellationToken.ThrowIfCancellationRequested();
+            var values = new object?[width];
+            for (var i = 0; i < values.Length; i++) values[i] = statement.GetValue(i + 2);
+            yield return (new RowVersion(statement.GetInt64(0), statement.GetInt64(1)), values);
         }
     }
 

@@ -248,6 +248,41 @@ public sealed class CaptureInstallerTests
     }
 
     [Fact]
+    public async Task Rows_written_before_the_triggers_existed_are_captured_once_as_inserts()
+    {
+        var rows = CaptureInstaller.ExistingRowsChunk * 2 + 7;
+        await using var node = await CapturedDatabase.CreateAsync("CREATE TABLE first(id TEXT PRIMARY KEY NOT NULL);");
+        // One call of the shell, as an application does it: the table and its first rows before any node looked.
+        await SqliteCli.RunAsync(node.Path, $"""
+            CREATE TABLE n1(id INTEGER PRIMARY KEY, body TEXT);
+            WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < {rows}) INSERT INTO n1 SELECT i, 'row ' || i FROM c;
+            CREATE TABLE w(a TEXT, b INTEGER, v, PRIMARY KEY (a, b)) WITHOUT ROWID;
+            INSERT INTO w VALUES ('x', 1, 'one'), ('x', 2, 'two');
+            """);
+
+        var report = await node.ReinstallAsync();
+
+        Assert.Equal(rows, report["n1"]!.ExistingRowsCaptured);
+        Assert.Equal(2, report["w"]!.ExistingRowsCaptured);
+        Assert.Equal(0, report["first"]!.ExistingRowsCaptured);
+        await SqliteCli.RunAsync(node.Path, "UPDATE n1 SET body = 'changed' WHERE id = 1;");
+        var changes = (await node.DrainAsync()).SelectMany(b => b.Batch.Changes).ToList();
+        Assert.Equal(rows + 3, changes.Count);
+        Assert.Equal(rows, changes.Count(c => c.Table == "n1" && c.Operation == ChangeOperation.Insert));
+        Assert.Equal(rows, changes.Where(c => c.Table == "n1" && c.Operation == ChangeOperation.Insert).Select(c => c.Columns[0].Value).Distinct().Count());
+        Assert.Equal(["a=x, b=1, v=one", "a=x, b=2, v=two"],
+            changes.Where(c => c.Table == "w").Select(c => string.Join(", ", c.Columns.Select(v => $"{v.Name}={v.Value}"))));
+        var update = changes.Last();
+        Assert.Equal(ChangeOperation.Update, update.Operation);
+        Assert.True(update.Version > changes.First(c => c.Table == "n1" && Equals(c.Columns[0].Value, 1L)).Version);
+
+        // Nothing is captured twice: another install finds every row versioned.
+        var again = await node.ReinstallAsync();
+        Assert.All(again.Tables, t => Assert.Equal(0, t.ExistingRowsCaptured));
+        Assert.Null(await node.ReadAsync());
+    }
+
+    [Fact]
     public async Task Install_after_remove_starts_afresh_with_a_new_capture_id()
     {
         await using var node = await CapturedDatabase.CreateAsync("CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL);");
@@ -260,9 +295,12 @@ public sealed class CaptureInstallerTests
         var after = Assert.IsType<PendingBatch>(await node.ReadAsync());
 
         // Same change numbers, different id: a publish after a reinstall is never taken for a duplicate of an old one.
-        Assert.Equal((1, 1), (after.FirstSequence, after.LastSequence));
-        Assert.NotEqual(before, after.Batch.BatchId);
-        Assert.Equal(ChangeOperation.Insert, Assert.Single(after.Batch.Changes).Operation);
+        // Row 'a' lost its version with the removal, so the reinstall captured it again, before 'b'.
+        Assert.Equal((1, 2), (after.FirstSequence, after.LastSequence));
+        Assert.StartsWith(before[..^"1-1".Length].Split('-')[0] + "-", after.Batch.BatchId);
+        Assert.NotEqual(before[..^"1-1".Length], after.Batch.BatchId[..^"1-2".Length]);
+        Assert.Equal([ChangeOperation.Insert, ChangeOperation.Insert], after.Batch.Changes.Select(c => c.Operation));
+        Assert.Equal(["a", "b"], after.Batch.Changes.Select(c => (string)c.Columns[0].Value!));
     }
 
     private static async Task<long> ReadSchemaVersionAsync(CapturedDatabase node)

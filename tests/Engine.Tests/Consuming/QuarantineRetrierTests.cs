@@ -31,11 +31,11 @@ public sealed class QuarantineRetrierTests
         await using var quarantine = await QuarantineStore.OpenAsync(node.Path, null, CancellationToken.None);
         await using var applier = await node.OpenApplierAsync();
         var retrier = new QuarantineRetrier(applier, quarantine, new NodeCounters(), NullLogger.Instance);
-        await quarantine.AddAsync(Stream, Sequence, Message, "table 'late' does not exist", ShardConsumer.MaxAttempts, CancellationToken.None);
+        await quarantine.AddAsync(Stream, Sequence, Message, "table 'late' does not exist", 1, CancellationToken.None);
 
         Assert.Equal(0, await retrier.RetryAllAsync(CancellationToken.None));
         var stillQuarantined = Assert.Single(await quarantine.ListAsync(null, CancellationToken.None));
-        Assert.Equal(ShardConsumer.MaxAttempts + 1, stillQuarantined.Attempts);
+        Assert.Equal(1 + 1, stillQuarantined.Attempts);
         Assert.Contains("late", stillQuarantined.Error, StringComparison.Ordinal);
 
         // The operator catches the schema up, as any program would; the node's capture notices the new table.
@@ -56,12 +56,12 @@ public sealed class QuarantineRetrierTests
         await using var node = await CapturedDatabase.CreateAsync("CREATE TABLE present(id INTEGER PRIMARY KEY NOT NULL, note TEXT);");
         await using var quarantine = await QuarantineStore.OpenAsync(node.Path, null, CancellationToken.None);
         await using var applier = await node.OpenApplierAsync();
-        await quarantine.AddAsync(Stream, Sequence, Message, "table 'late' does not exist", ShardConsumer.MaxAttempts, CancellationToken.None);
+        await quarantine.AddAsync(Stream, Sequence, Message, "table 'late' does not exist", 1, CancellationToken.None);
         using var stopping = new CancellationTokenSource();
         var running = new QuarantineRetrier(applier, quarantine, new NodeCounters(), NullLogger.Instance).RunAsync(stopping.Token);
         try
         {
-            await Eventually.WaitUntilAsync(async () => (await quarantine.ListAsync(null, CancellationToken.None)).Single().Attempts > ShardConsumer.MaxAttempts,
+            await Eventually.WaitUntilAsync(async () => (await quarantine.ListAsync(null, CancellationToken.None)).Single().Attempts > 1,
                 "the retrier trying the message at start");
 
             await node.Database.ExecuteAsync("CREATE TABLE late(id INTEGER PRIMARY KEY NOT NULL, note TEXT)");

@@ -200,7 +200,7 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
                 try
                 {
                     var logger = Log.CreateLogger("consumer");
-                    var consumer = new ShardConsumer(node, reader.OwnBatchIdPrefix, 1, _topology, _jetStream, applier, quarantine,
+                    var consumer = new ShardConsumer(node, new OwnStreamSequences(), 1, _topology, _jetStream, applier, quarantine,
                         new StreamGapRecovery(service, own, path, logger), new NodeCounters(), logger);
                     await consumer.LoadPositionAsync(CancellationToken.None);
                     await consumer.RunAsync(stop.Token, CancellationToken.None);
