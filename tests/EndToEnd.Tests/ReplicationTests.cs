@@ -19,6 +19,7 @@ public sealed class ReplicationClusterFixture : ClusterFixture
         CREATE TABLE evolving(id TEXT PRIMARY KEY NOT NULL, a TEXT);
         CREATE TABLE audit_trail(at TEXT, what TEXT);
         CREATE TABLE held(id TEXT PRIMARY KEY NOT NULL, note TEXT NOT NULL);
+        CREATE TABLE counted(id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
         """;
 
     // Node 2 logs every batch it publishes with its size.

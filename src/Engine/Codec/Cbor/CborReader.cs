@@ -438,6 +438,15 @@ public sealed class CborReader
         return joined.ToString();
     }
 
+    /// <summary>A definite-length text string's bytes as they are, valid UTF-8 or not (SQLite text need not be).</summary>
+    public ReadOnlyMemory<byte> ReadDefiniteTextStringBytes()
+    {
+        var state = PeekState();
+        if (state != CborReaderState.TextString) throw Mismatch("a definite-length text string", state);
+        var (start, length) = ReadDefiniteString(validateUtf8: false);
+        return _data.Slice(start, length);
+    }
+
     /// <summary>
     /// A text string as its UTF-8 bytes, checked to be valid: a slice of the input when it has a
     /// definite length, the chunks joined into a new buffer otherwise. Lets a caller compare keys

@@ -232,6 +232,15 @@ public sealed class CborWriter
         CompleteItem();
     }
 
+    /// <summary>A text string holding exactly <paramref name="utf8"/>, unchecked: SQLite text need not be valid UTF-8.</summary>
+    public void WriteTextStringBytes(ReadOnlySpan<byte> utf8)
+    {
+        BeginChunkOrItem(CborContainerKind.IndefiniteTextString);
+        WriteHead(CborMajorType.TextString, (ulong)utf8.Length);
+        WriteBytes(utf8);
+        CompleteItem();
+    }
+
     /// <summary>Starts an array of <paramref name="length"/> items, or an indefinite-length array when null.</summary>
     public void WriteStartArray(int? length)
     {

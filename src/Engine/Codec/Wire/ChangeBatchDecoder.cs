@@ -301,6 +301,8 @@ public sealed class ChangeBatchDecoder
             case CborReaderState.DoubleFloat:
                 return reader.ReadDouble();
             case CborReaderState.TextString:
+                // Text travels as its bytes: valid UTF-8 becomes a string, anything else stays bytes (RawText).
+                return Sqlite.SqliteStatement.Text(reader.ReadDefiniteTextStringBytes().Span);
             case CborReaderState.StartIndefiniteTextString:
                 return reader.ReadTextString();
             case CborReaderState.ByteString:

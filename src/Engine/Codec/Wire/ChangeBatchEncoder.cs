@@ -145,9 +145,12 @@ public sealed class ChangeBatchEncoder
             case byte[] blob:
                 writer.WriteByteString(blob);
                 break;
+            case RawText text:
+                writer.WriteTextStringBytes(text.Bytes);
+                break;
             default:
                 throw new ArgumentException(
-                    $"{location} holds a {value.GetType()}; a change carries SQLite values only: null, long, double, string or byte[].");
+                    $"{location} holds a {value.GetType()}; a change carries SQLite values only: null, long, double, string, RawText or byte[].");
         }
     }
 
