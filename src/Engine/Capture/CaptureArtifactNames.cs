@@ -51,6 +51,12 @@ public static class CaptureArtifactNames
 
     public static string DeleteTrigger(string table) => $"{Prefix}{table}__delete";
 
+    /// <summary>Refuses an insert with a NULL primary key, for tables whose key accepts NULL.</summary>
+    public static string NullKeyInsertTrigger(string table) => $"{Prefix}{table}__null_key_insert";
+
+    /// <summary>Refuses an update that sets the primary key to NULL, for tables whose key accepts NULL.</summary>
+    public static string NullKeyUpdateTrigger(string table) => $"{Prefix}{table}__null_key_update";
+
     /// <summary>Whether <paramref name="name"/> is one of HarmonyLite's objects (SQLite names are case-insensitive).</summary>
     public static bool IsArtifact(string name) => name.StartsWith(Prefix, StringComparison.OrdinalIgnoreCase);
 

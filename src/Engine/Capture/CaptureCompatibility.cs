@@ -15,10 +15,6 @@ internal static class CaptureCompatibility
         if (table.PrimaryKey.Count == 0)
             return new CaptureRefusal(CaptureRefusalKind.NoPrimaryKey,
                 $"Table '{table.Name}' has no PRIMARY KEY, so its rows cannot be identified on other nodes. Rebuild it with a primary key (for example an application-assigned id column declared PRIMARY KEY NOT NULL) to replicate it.");
-        var nullable = table.NullableKeyColumns.Select(k => k.Name).ToList();
-        if (nullable.Count > 0)
-            return new CaptureRefusal(CaptureRefusalKind.NullablePrimaryKey,
-                $"Table '{table.Name}' has primary key column(s) {List(nullable)} that accept NULL (SQLite allows NULL in a non-INTEGER primary key of a rowid table unless NOT NULL is declared), and a NULL key cannot identify a row on other nodes. Declare them NOT NULL (rebuild the table) to replicate it.");
         var exotic = table.PrimaryKey.Where(k => !PortableCollations.Contains(k.Collation)).ToList();
         if (exotic.Count > 0)
             return new CaptureRefusal(CaptureRefusalKind.UnsupportedKeyCollation,

@@ -229,7 +229,16 @@ public sealed class CaptureInstaller : IAsyncDisposable
             newVersionTables.Add(new NewVersionTable(schema, definition, generation));
         }
 
-        foreach (var trigger in CaptureSqlBuilder.Triggers(table, definition, generation, NodeId))
+        var nullableKey = schema.NullableKeyColumns.Select(k => k.Name).ToList();
+        if (nullableKey.Count > 0)
+        {
+            var nullRows = await _connection.ScalarInt64Async(
+                $"SELECT count(*) FROM {Q(table)} WHERE {string.Join(" OR ", nullableKey.Select(k => $"{Q(k)} IS NULL"))}", cancellationToken).ConfigureAwait(false);
+            if (nullRows > 0)
+                warnings.Add(new CaptureWarning(CaptureWarningKind.NullKeyRows,
+                    $"Table '{table}' has {nullRows} row(s) whose primary key ({string.Join(", ", nullableKey)}) is NULL: they cannot be identified on other nodes, so they stay on this node only. Give them key values (UPDATE ... SET {nullableKey[0]} = ...) to replicate them; new rows with a NULL key are refused."));
+        }
+        foreach (var trigger in CaptureSqlBuilder.Triggers(table, definition, generation, NodeId, nullableKey))
         {
             state.ExpectedTriggers.Add(trigger.Name);
             if (state.ExistingTriggers.TryGetValue(trigger.Name, out var sql) && sql == trigger.Sql) continue;

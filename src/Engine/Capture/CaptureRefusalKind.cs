@@ -6,9 +6,6 @@ public enum CaptureRefusalKind
     /// <summary>No declared PRIMARY KEY: rows cannot be identified on other nodes.</summary>
     NoPrimaryKey,
 
-    /// <summary>A primary key column of a rowid table without NOT NULL: SQLite accepts NULL keys there.</summary>
-    NullablePrimaryKey,
-
     /// <summary>A primary key column with a collation other than BINARY, NOCASE or RTRIM, which other SQLite clients may not have.</summary>
     UnsupportedKeyCollation,
 

@@ -35,7 +35,8 @@ internal static class CaptureSqlBuilder
         return $"CREATE TABLE {Q(CaptureArtifactNames.Versions(table))}({string.Join(", ", columns)}, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL, tombstone INTEGER NOT NULL, PRIMARY KEY ({string.Join(", ", primaryKey)})) WITHOUT ROWID";
     }
 
-    public static IReadOnlyList<CaptureTrigger> Triggers(string table, CaptureDefinition definition, long generation, long nodeId)
+    /// <param name="nullableKey">The key columns that accept NULL: a write that leaves one NULL is refused.</param>
+    public static IReadOnlyList<CaptureTrigger> Triggers(string table, CaptureDefinition definition, long generation, long nodeId, IReadOnlyList<string> nullableKey)
     {
         var silent = $"NOT EXISTS (SELECT 1 FROM {Q(CaptureArtifactNames.Silence)} WHERE active = 1)";
         var sameKey = string.Join(" AND ", definition.Key.Select(k => $"OLD.{Q(k.Name)} IS NEW.{Q(k.Name)}"));
@@ -44,12 +45,23 @@ internal static class CaptureSqlBuilder
         var node = nodeId.ToString(CultureInfo.InvariantCulture);
 
         string Upsert(string row, ChangeOperation op) =>
-            SetVersion(table, definition, row, node, tombstone: false) + AppendLog(table, definition, row, op, definition.Columns, gen);
+            SetVersion(table, definition, row, node, tombstone: false, nullableKey) + AppendLog(table, definition, row, op, definition.Columns, gen);
+        // A row whose key was NULL was never replicated: deleting it, or giving it a key, concerns no other node.
         string Delete(string row) =>
-            SetVersion(table, definition, row, node, tombstone: true) + AppendLog(table, definition, row, ChangeOperation.Delete, keyColumns, gen);
+            SetVersion(table, definition, row, node, tombstone: true, nullableKey) + AppendLog(table, definition, row, ChangeOperation.Delete, keyColumns, gen);
+
+        List<CaptureTrigger> nullKeyGuards = [];
+        if (nullableKey.Count > 0)
+        {
+            var anyNull = string.Join(" OR ", nullableKey.Select(k => $"NEW.{Q(k)} IS NULL"));
+            var refusal = $"  SELECT RAISE(ABORT, {Literal(NullKeyRefusal(table, nullableKey))});\n";
+            nullKeyGuards.Add(Trigger(CaptureArtifactNames.NullKeyInsertTrigger(table), "INSERT", table, anyNull, refusal));
+            nullKeyGuards.Add(Trigger(CaptureArtifactNames.NullKeyUpdateTrigger(table), "UPDATE", table, anyNull, refusal));
+        }
 
         return
         [
+            .. nullKeyGuards,
             Trigger(CaptureArtifactNames.InsertTrigger(table), "INSERT", table, silent, Upsert("NEW", ChangeOperation.Insert)),
             Trigger(CaptureArtifactNames.UpdateTrigger(table), "UPDATE", table, $"{silent} AND ({sameKey})", Upsert("NEW", ChangeOperation.Update)),
             // A changed primary key moves the row: a delete of the old key, then an insert of the new one.
@@ -57,6 +69,13 @@ internal static class CaptureSqlBuilder
             Trigger(CaptureArtifactNames.DeleteTrigger(table), "DELETE", table, silent, Delete("OLD")),
         ];
     }
+
+    /// <summary>What an application that writes a NULL key is told, in its own transaction (the statement fails).</summary>
+    public static string NullKeyRefusal(string table, IReadOnlyList<string> nullableKey) =>
+        $"HarmonyLite replicates table '{table}', and a row whose primary key ({string.Join(", ", nullableKey)}) is NULL could not be "
+        + "identified on the other nodes: give the row a key value";
+
+    private static string Literal(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     private static CaptureTrigger Trigger(string name, string operation, string table, string when, string body) =>
         new(name, $"CREATE TRIGGER {Q(name)} AFTER {operation} ON {Q(table)} FOR EACH ROW WHEN {when} BEGIN\n{body}END");
@@ -69,7 +88,9 @@ internal static class CaptureSqlBuilder
     /// </summary>
     public static (string Changes, string Versions) CaptureExistingRows(string table, CaptureDefinition definition, long generation, long nodeId, string? rowid)
     {
-        var unversioned = $"NOT EXISTS (SELECT 1 FROM {Q(CaptureArtifactNames.Versions(table))} AS v WHERE {KeyMatch(definition, "t", "v.")})";
+        // Rows with a NULL key cannot be identified elsewhere: install reports them instead.
+        var unversioned = string.Concat(definition.Key.Select(k => $"t.{Q(k.Name)} IS NOT NULL AND "))
+            + $"NOT EXISTS (SELECT 1 FROM {Q(CaptureArtifactNames.Versions(table))} AS v WHERE {KeyMatch(definition, "t", "v.")})";
         var where = rowid is null ? $"WHERE {unversioned}" : $"WHERE t.{rowid} >= @from AND t.{rowid} <= @through AND {unversioned} ORDER BY t.{rowid}";
         var valueColumns = string.Join("", definition.Columns.Select((_, i) => ", " + Q(ValueColumn(i))));
         var values = string.Join("", definition.Columns.Select(c => $", t.{Q(c)}"));
@@ -89,15 +110,16 @@ internal static class CaptureSqlBuilder
     /// which matters because the conflict clause of the application's statement (INSERT OR IGNORE, UPSERT, ...)
     /// overrides any conflict clause inside a trigger.
     /// </summary>
-    private static string SetVersion(string table, CaptureDefinition definition, string row, string node, bool tombstone)
+    private static string SetVersion(string table, CaptureDefinition definition, string row, string node, bool tombstone, IReadOnlyList<string> nullableKey)
     {
+        var keyPresent = string.Concat(nullableKey.Select(k => $"{row}.{Q(k)} IS NOT NULL AND "));
         var versions = Q(CaptureArtifactNames.Versions(table));
         var keyNames = string.Join(", ", definition.Key.Select((_, i) => Q(VersionKeyColumn(i))));
         var keyValues = string.Join(", ", definition.Key.Select(k => $"{row}.{Q(k.Name)}"));
         var flag = tombstone ? 1 : 0;
         return $"  UPDATE {versions} SET hlc = max({WallClockHlc}, {NextAfter("hlc")}), node_id = {node}, tombstone = {flag} WHERE {KeyMatch(definition, row)};\n"
             + $"  INSERT INTO {versions}({keyNames}, hlc, node_id, tombstone) SELECT {keyValues}, {WallClockHlc}, {node}, {flag} "
-            + $"WHERE NOT EXISTS (SELECT 1 FROM {versions} WHERE {KeyMatch(definition, row)});\n";
+            + $"WHERE {keyPresent}NOT EXISTS (SELECT 1 FROM {versions} WHERE {KeyMatch(definition, row)});\n";
     }
 
     /// <summary>

@@ -11,4 +11,7 @@ public enum CaptureWarningKind
 
     /// <summary>The primary key changed shape, so the row versions recorded for the old key were reset.</summary>
     VersionsReset,
+
+    /// <summary>Rows whose primary key is NULL (allowed by SQLite in a rowid table without NOT NULL): they are not replicated.</summary>
+    NullKeyRows,
 }

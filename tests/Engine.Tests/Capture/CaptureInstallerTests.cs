@@ -30,7 +30,6 @@ public sealed class CaptureInstallerTests
         await using var node = await CapturedDatabase.CreateAsync("""
             CREATE TABLE good(id TEXT PRIMARY KEY NOT NULL, v);
             CREATE TABLE no_key(a, b);
-            CREATE TABLE nullable_key(code TEXT PRIMARY KEY, v);
             CREATE VIRTUAL TABLE search USING fts5(body);
             """);
 
@@ -39,17 +38,44 @@ public sealed class CaptureInstallerTests
         Assert.Equal(TableCaptureOutcome.Installed, report["good"]!.Outcome);
         Assert.Equal(CaptureRefusalKind.NoPrimaryKey, report["no_key"]!.Refusal!.Kind);
         Assert.Contains("'no_key'", report["no_key"]!.Refusal!.Message);
-        Assert.Equal(CaptureRefusalKind.NullablePrimaryKey, report["nullable_key"]!.Refusal!.Kind);
-        Assert.Contains("'code'", report["nullable_key"]!.Refusal!.Message);
-        Assert.Contains("NOT NULL", report["nullable_key"]!.Refusal!.Message);
         Assert.Equal(CaptureRefusalKind.VirtualTable, report["search"]!.Refusal!.Kind);
-        Assert.Equal(["no_key", "nullable_key", "search"], report.Refused.Select(t => t.Table).Order());
+        Assert.Equal(["no_key", "search"], report.Refused.Select(t => t.Table).Order());
         Assert.Null(report["search_data"]); // shadow tables follow their virtual table silently
         Assert.Equal(4, (await TriggerNamesAsync(node)).Count);
 
-        await SqliteCli.RunAsync(node.Path, "INSERT INTO no_key VALUES (1, 2); INSERT INTO nullable_key VALUES ('c', 1); INSERT INTO search VALUES ('text'); INSERT INTO good VALUES ('g', 1);");
+        await SqliteCli.RunAsync(node.Path, "INSERT INTO no_key VALUES (1, 2); INSERT INTO search VALUES ('text'); INSERT INTO good VALUES ('g', 1);");
         var change = Assert.Single(Assert.IsType<PendingBatch>(await node.ReadAsync()).Batch.Changes);
         Assert.Equal("good", change.Table);
+    }
+
+    [Fact]
+    public async Task A_key_that_accepts_null_is_replicated_and_a_write_with_a_null_key_is_refused_in_the_applications_transaction()
+    {
+        await using var node = await CapturedDatabase.CreateAsync("""
+            CREATE TABLE kv(id TEXT PRIMARY KEY, v);
+            CREATE TABLE pair(a TEXT, b INTEGER, v, PRIMARY KEY (a, b));
+            INSERT INTO kv VALUES (NULL, 'legacy'), ('k0', 'before');
+            """);
+
+        var kv = node.Report["kv"]!;
+        Assert.Equal(TableCaptureOutcome.Installed, kv.Outcome);
+        var nullRows = Assert.Single(kv.Warnings, w => w.Kind == CaptureWarningKind.NullKeyRows);
+        Assert.Contains("1 row(s)", nullRows.Message);
+        Assert.Equal(1, kv.ExistingRowsCaptured); // 'k0'; the NULL-key row cannot be identified elsewhere
+
+        await SqliteCli.RunAsync(node.Path, "INSERT INTO kv VALUES ('k1', 'one'); INSERT INTO pair VALUES ('a', 1, 'x'); UPDATE kv SET v = 'two' WHERE id = 'k1';");
+        foreach (var refused in new[] { "INSERT INTO kv VALUES (NULL, 'x');", "INSERT INTO pair VALUES ('a', NULL, 'x');", "UPDATE kv SET id = NULL WHERE id = 'k1';", "UPDATE kv SET v = 'w' WHERE id IS NULL;" })
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => SqliteCli.RunAsync(node.Path, "BEGIN; INSERT INTO kv VALUES ('in-txn', 1); " + refused + " COMMIT;"));
+            Assert.Contains("HarmonyLite replicates table", error.Message);
+            Assert.Contains("give the row a key value", error.Message);
+        }
+        // Deleting the legacy row, or giving it a key, is allowed: the second is captured as an insert.
+        await SqliteCli.RunAsync(node.Path, "UPDATE kv SET id = 'named' WHERE id IS NULL;");
+
+        var changes = (await node.DrainAsync()).SelectMany(b => b.Batch.Changes).Select(c => $"{c.Table} {c.Operation} {c.Columns[0].Value}").ToList();
+        Assert.Equal(["kv Insert k0", "kv Insert k1", "pair Insert a", "kv Update k1", "kv Insert named"], changes);
+        Assert.Equal(0L, await node.Database.ScalarAsync("SELECT count(*) FROM kv WHERE id = 'in-txn'"));
     }
 
     [Fact]
