@@ -1,5 +1,5 @@
 using HarmonyLite.Engine.Configuration.Settings;
-using HarmonyLite.Engine.Toml;
+using HarmonyLite.Engine.Configuration.Toml;
 
 namespace HarmonyLite.Engine.Configuration;
 
@@ -41,9 +41,9 @@ public static class ConfigurationLoader
         TomlTable document;
         try
         {
-            document = TomlReader.Parse(toml);
+            document = TomlReader.Read(toml);
         }
-        catch (TomlException error)
+        catch (TomlReadException error)
         {
             throw new ConfigurationException(origin, error.Line, null, $"column {error.Column}: {error.Reason}", error);
         }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HarmonyLite.Engine.Toml;
+using HarmonyLite.Engine.Configuration.Toml;
 
 namespace HarmonyLite.Engine.Configuration.Settings;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using HarmonyLite.Engine.Toml;
+using HarmonyLite.Engine.Configuration.Toml;
 
 namespace HarmonyLite.Engine.Configuration.Settings;
 

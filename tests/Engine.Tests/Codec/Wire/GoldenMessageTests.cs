@@ -1,4 +1,5 @@
 using HarmonyLite.Engine.Codec.Wire;
+using HarmonyLite.Engine.Codec.Zstd;
 using HarmonyLite.Engine.Tests.Codec.Wire.Golden;
 using HarmonyLite.TestSupport;
 using Xunit;
@@ -8,6 +9,9 @@ namespace HarmonyLite.Engine.Tests.Codec.Wire;
 /// <summary>
 /// The wire format's compatibility contract: the golden messages (written by an earlier release, see
 /// <see cref="GoldenBatches"/>) decode to their batches, and this build encodes those batches to the same bytes.
+/// A compressed message is the same envelope around the same CBOR payload; the zstd frame itself is the
+/// compressor's choice (zstd promises the format, not identical output across its versions: ZstdSharp 0.8.8
+/// writes some of libzstd 1.5.4's frames byte for byte and others differently, all decoding alike).
 /// </summary>
 public sealed class GoldenMessageTests
 {
@@ -32,9 +36,18 @@ public sealed class GoldenMessageTests
     {
         var (_, batch, compress) = GoldenBatches.All.Single(golden => golden.Name == name);
 
+        var golden = Read(name);
         var encoded = (compress ? Compressing : Plain).Encode(batch);
 
-        Assert.Equal(Convert.ToHexStringLower(Read(name)), Convert.ToHexStringLower(encoded));
+        if (golden[6] == 0)
+        {
+            Assert.Equal(Convert.ToHexStringLower(golden), Convert.ToHexStringLower(encoded));
+        }
+        else
+        {
+            Assert.Equal(1, encoded[6]);
+            Assert.Equal(Convert.ToHexStringLower(Payload(golden)), Convert.ToHexStringLower(Payload(encoded)));
+        }
     }
 
     [Fact]
@@ -46,6 +59,10 @@ public sealed class GoldenMessageTests
         Assert.Contains((byte)0, compression);
         Assert.Contains((byte)1, compression);
     }
+
+    /// <summary>The CBOR payload of a message, decompressed.</summary>
+    private static byte[] Payload(byte[] message) =>
+        new ZstdDecompressor(ChangeBatchDecoderOptions.DefaultMaxPayloadBytes).Decompress(ChangeBatchBadInputTests.PayloadOf(message));
 
     private static byte[] Read(string name) =>
         File.ReadAllBytes(RepositoryLayout.Path("tests", "Engine.Tests", "Codec", "Wire", "Golden", name + ".cbor"));
