@@ -37,7 +37,7 @@ internal sealed class TextListSettingType(Func<string, string?> validateItem) : 
         writer.WriteStartArray();
         foreach (var item in value)
         {
-            writer.WriteStringValue(TextSettingType.WithoutPassword(item));
+            writer.WriteStringValue(SecretRedaction.Url(item));
         }
         writer.WriteEndArray();
     }

@@ -39,11 +39,9 @@ internal static class TomlReader
             throw new TomlReadException(ex.Line ?? 1, ex.Column ?? 1, Reason(ex.Message), ex);
         }
 
-        var error = document.Diagnostics
-            .Where(diagnostic => diagnostic.Kind == DiagnosticMessageKind.Error)
-            .OrderBy(diagnostic => diagnostic.Span.Start.Line)
-            .ThenBy(diagnostic => diagnostic.Span.Start.Column)
-            .FirstOrDefault();
+        // The first complaint, in the order Tomlyn found them: later ones (at the end of the file, some placed
+        // at its start) follow from it.
+        var error = document.Diagnostics.FirstOrDefault(diagnostic => diagnostic.Kind == DiagnosticMessageKind.Error);
         if (error is not null)
         {
             throw new TomlReadException(error.Span.Start.Line + 1, error.Span.Start.Column + 1, Reason(error.Message));
