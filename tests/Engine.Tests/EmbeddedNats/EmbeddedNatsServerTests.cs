@@ -257,18 +257,8 @@ public sealed class EmbeddedNatsServerTests : IDisposable
             MaxRestartDelay = TimeSpan.FromSeconds(30),
             HealthyRunTime = TimeSpan.FromSeconds(1),
         });
-        var restarts = new List<EmbeddedNatsServerRestartedEventArgs>();
-        server.Restarted += (_, e) => { lock (restarts) restarts.Add(e); };
-        await server.StartAsync();
-
-        for (var kill = 1; kill <= 5; kill++)
-        {
-            // Up and answering for longer than HealthyRunTime: a healthy run.
-            await Task.Delay(TimeSpan.FromSeconds(1.5));
-            var processId = server.ProcessId!.Value;
-            using (var child = Process.GetProcessById(processId)) child.Kill();
-            await Eventually.WaitUntilAsync(() => { lock (restarts) return restarts.Count == kill; }, $"restart {kill}", timeout: TimeSpan.FromSeconds(60));
-        }
+        // Each run answers for longer than HealthyRunTime before its kill: a healthy run.
+        var restarts = await KillRepeatedlyAsync(server, kills: 5, runFor: TimeSpan.FromSeconds(1.5));
 
         // Without the reset the waits would be 0.4, 0.8, 1.6, 3.2 and 6.4 s.
         Assert.Equal(Enumerable.Repeat(TimeSpan.FromMilliseconds(400), 5), restarts.Select(r => r.BackOff));
@@ -284,18 +274,27 @@ public sealed class EmbeddedNatsServerTests : IDisposable
             RestartDelay = TimeSpan.FromMilliseconds(200),
             HealthyRunTime = TimeSpan.FromMinutes(5),
         });
+        var restarts = await KillRepeatedlyAsync(server, kills: 3, runFor: TimeSpan.Zero);
+
+        // The first wait is the restart delay; each run too short to count as healthy doubles the next.
+        Assert.Equal([200, 400, 800], restarts.Select(r => r.BackOff.TotalMilliseconds));
+    }
+
+    /// <summary>Starts the server, then <paramref name="kills"/> times lets it run, kills it (SIGKILL) and waits for its restart.</summary>
+    private static async Task<List<EmbeddedNatsServerRestartedEventArgs>> KillRepeatedlyAsync(EmbeddedNatsServer server, int kills, TimeSpan runFor)
+    {
         var restarts = new List<EmbeddedNatsServerRestartedEventArgs>();
         server.Restarted += (_, e) => { lock (restarts) restarts.Add(e); };
         await server.StartAsync();
-
-        for (var kill = 1; kill <= 3; kill++)
+        for (var kill = 1; kill <= kills; kill++)
         {
+            // The length of the run is what is under test, not a wait for something to happen.
+            if (runFor > TimeSpan.Zero) await Task.Delay(runFor);
             using (var child = Process.GetProcessById(server.ProcessId!.Value)) child.Kill();
             await Eventually.WaitUntilAsync(() => { lock (restarts) return restarts.Count == kill; }, $"restart {kill}", timeout: TimeSpan.FromSeconds(60));
         }
 
-        // The first wait is the restart delay; each run too short to count as healthy doubles the next.
-        Assert.Equal([200, 400, 800], restarts.Select(r => r.BackOff.TotalMilliseconds));
+        return restarts;
     }
 
     [Fact]

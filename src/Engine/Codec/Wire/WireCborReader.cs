@@ -39,70 +39,23 @@ internal sealed class WireCborReader(ReadOnlyMemory<byte> data)
     /// <summary>True at the end of the map or array being read.</summary>
     public bool AtEnd() => Peek() is CborReaderState.EndMap or CborReaderState.EndArray;
 
-    public int? ReadStartMap()
-    {
-        var at = Expect(CborReaderState.StartMap);
-        try
-        {
-            return _reader.ReadStartMap();
-        }
-        catch (Exception ex) when (IsMalformed(ex))
-        {
-            throw Malformed(ex, at);
-        }
-    }
+    public int? ReadStartMap() => Read(CborReaderState.StartMap, static reader => reader.ReadStartMap());
 
-    public void ReadEndMap()
+    public void ReadEndMap() => Read(CborReaderState.EndMap, static reader =>
     {
-        var at = Expect(CborReaderState.EndMap);
-        try
-        {
-            _reader.ReadEndMap();
-        }
-        catch (Exception ex) when (IsMalformed(ex))
-        {
-            throw Malformed(ex, at);
-        }
-    }
+        reader.ReadEndMap();
+        return true;
+    });
 
-    public int? ReadStartArray()
-    {
-        var at = Expect(CborReaderState.StartArray);
-        try
-        {
-            return _reader.ReadStartArray();
-        }
-        catch (Exception ex) when (IsMalformed(ex))
-        {
-            throw Malformed(ex, at);
-        }
-    }
+    public int? ReadStartArray() => Read(CborReaderState.StartArray, static reader => reader.ReadStartArray());
 
-    public void ReadEndArray()
+    public void ReadEndArray() => Read(CborReaderState.EndArray, static reader =>
     {
-        var at = Expect(CborReaderState.EndArray);
-        try
-        {
-            _reader.ReadEndArray();
-        }
-        catch (Exception ex) when (IsMalformed(ex))
-        {
-            throw Malformed(ex, at);
-        }
-    }
+        reader.ReadEndArray();
+        return true;
+    });
 
-    public ulong ReadUInt64()
-    {
-        var at = Expect(CborReaderState.UnsignedInteger);
-        try
-        {
-            return _reader.ReadUInt64();
-        }
-        catch (Exception ex) when (IsMalformed(ex))
-        {
-            throw Malformed(ex, at);
-        }
-    }
+    public ulong ReadUInt64() => Read(CborReaderState.UnsignedInteger, static reader => reader.ReadUInt64());
 
     public long ReadInt64()
     {
@@ -184,18 +137,11 @@ internal sealed class WireCborReader(ReadOnlyMemory<byte> data)
         }
     }
 
-    public void ReadNull()
+    public void ReadNull() => Read(CborReaderState.Null, static reader =>
     {
-        var at = Expect(CborReaderState.Null);
-        try
-        {
-            _reader.ReadNull();
-        }
-        catch (Exception ex) when (IsMalformed(ex))
-        {
-            throw Malformed(ex, at);
-        }
-    }
+        reader.ReadNull();
+        return true;
+    });
 
     /// <summary>Skips one data item of any kind, refusing one that nests deeper than <see cref="MaxDepth"/>.</summary>
     public void Skip()
@@ -319,6 +265,20 @@ internal sealed class WireCborReader(ReadOnlyMemory<byte> data)
         var at = Offset;
         var found = Peek();
         return found == expected ? at : throw new WireCborException($"expected {Describe(expected)}, found {Describe(found)}", at);
+    }
+
+    /// <summary>Reads an item of the <paramref name="expected"/> kind (static lambdas: no allocation per read).</summary>
+    private T Read<T>(CborReaderState expected, Func<CborReader, T> read)
+    {
+        var at = Expect(expected);
+        try
+        {
+            return read(_reader);
+        }
+        catch (Exception ex) when (IsMalformed(ex))
+        {
+            throw Malformed(ex, at);
+        }
     }
 
     /// <summary>What System.Formats.Cbor throws for input it cannot read.</summary>
