@@ -34,7 +34,7 @@ function Assert-Prerequisites {
         Invoke-Native 'bash' @((Join-Path $root 'build.sh'), 'setup')
         return
     }
-    throw "Missing: $($missing -join ', '). Install with: winget install NATSAuthors.NATSServer SQLite.SQLite Microsoft.DotNet.SDK.8 (macOS: brew install nats-server sqlite zstd dotnet-sdk)."
+    throw "Missing: $($missing -join ', '). Install with: winget install NATSAuthors.NATSServer SQLite.SQLite Microsoft.DotNet.SDK.8 (macOS: brew install nats-server sqlite dotnet-sdk)."
 }
 
 function Remove-BuildOutput {

@@ -15,16 +15,7 @@ missing_prereqs() {
   command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
   command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
-  have_libzstd || missing+=(libzstd)
   printf '%s\n' "${missing[@]+"${missing[@]}"}"
-}
-
-have_libzstd() {
-  if command -v ldconfig >/dev/null 2>&1 && ldconfig -p 2>/dev/null | grep -q 'libzstd\.so\.1'; then return 0; fi
-  for d in /usr/lib /usr/lib64 /usr/local/lib /lib /usr/lib/x86_64-linux-gnu /usr/lib/aarch64-linux-gnu /opt/homebrew/lib; do
-    ls "$d"/libzstd.so.1* "$d"/libzstd*.dylib >/dev/null 2>&1 && return 0
-  done
-  return 1
 }
 
 print_install_help() {
@@ -33,14 +24,14 @@ HarmonyLite needs these on the machine that builds and tests it:
   - .NET SDK 8 or newer (dotnet)
   - nats-server 2.9 or newer (JetStream is enabled by HarmonyLite's generated config)
   - the sqlite3 command-line shell (tests write databases the way outside programs do)
-  - libzstd (replication log compression), openssl (TLS tests)
+  - openssl (TLS tests)
 
 Install them with:
-  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y nats-server sqlite3 libzstd1 openssl
+  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y nats-server sqlite3 openssl
                   (.NET SDK: https://learn.microsoft.com/dotnet/core/install/linux)
-  macOS:          brew install nats-server sqlite zstd openssl dotnet-sdk
+  macOS:          brew install nats-server sqlite openssl dotnet-sdk
   Windows:        winget install NATSAuthors.NATSServer SQLite.SQLite Microsoft.DotNet.SDK.8
-                  (libzstd: vcpkg install zstd, or put zstd.dll on PATH; openssl: winget install ShiningLight.OpenSSL)
+                  (openssl: winget install ShiningLight.OpenSSL)
 HELP
 }
 
@@ -56,7 +47,6 @@ cmd_setup() {
         nats-server) pkgs+=(nats-server) ;;
         sqlite3) pkgs+=(sqlite3) ;;
         openssl) pkgs+=(openssl) ;;
-        libzstd) pkgs+=(libzstd1) ;;
       esac
     done
     if [ ${#pkgs[@]} -gt 0 ]; then

@@ -117,7 +117,7 @@ public static class HostCommand
     {
         await using var capture = await CaptureInstaller.OpenAsync(config.DbPath, config.NodeId, null, cancellationToken);
         var removed = await capture.RemoveAsync(cancellationToken);
-        await error.WriteLineAsync($"{Prefix}removed {removed} HarmonyLite objects from {Path.GetFullPath(config.DbPath)}; user tables were not touched");
+        await error.WriteLineAsync($"{Prefix}removed {removed} HarmonyLite objects from {config.DbPath}; user tables were not touched");
         return ExitCodes.Success;
     }
 

@@ -44,7 +44,90 @@ public sealed class HarmonyliteCommandTests
         var cluster = json.RootElement.GetProperty("cluster");
         Assert.Equal(11, json.RootElement.GetProperty("node_id").GetInt64());
         Assert.Equal("127.0.0.1:4221", cluster.GetProperty("listen_address").GetString());
-        Assert.Equal(["nats://127.0.0.1:4222/", "nats://127.0.0.1:4223/"], cluster.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
+        Assert.Equal(["nats://127.0.0.1:4222", "nats://127.0.0.1:4223"], cluster.GetProperty("peers").EnumerateArray().Select(p => p.GetString()));
+    }
+
+    [Fact]
+    public async Task Print_config_hides_tokens_and_passwords_in_urls_and_every_secret_setting()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("node.toml");
+        await File.WriteAllTextAsync(path, """
+            node_id = 4
+            [nats]
+            urls = ["nats://tok123@host:4222", "nats://user:pw456@host:4223"]
+            user_password = "pw789"
+            cluster_secret = "route-secret"
+            [snapshot.s3]
+            secret = "s3-secret"
+            session_token = "s3-session"
+            """);
+
+        var result = await HarmonyliteProcess.RunAsync("-config", path, "-cluster-addr", ":4221",
+            "-cluster-peers", "nats://peer-token@10.0.0.2:4221", "-print-config");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        foreach (var secret in new[] { "tok123", "pw456", "pw789", "route-secret", "s3-secret", "s3-session", "peer-token" })
+        {
+            Assert.DoesNotContain(secret, result.Output);
+        }
+        using var json = JsonDocument.Parse(result.Output);
+        Assert.Equal(["nats://<redacted>@host:4222", "nats://user:<redacted>@host:4223"],
+            json.RootElement.GetProperty("nats").GetProperty("urls").EnumerateArray().Select(u => u.GetString()));
+    }
+
+    [Fact]
+    public async Task A_directory_given_as_config_exits_2_saying_it_is_a_directory()
+    {
+        using var directory = new TempDirectory();
+
+        var result = await HarmonyliteProcess.RunAsync("-config", directory.Path, "-print-config");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{directory.Path}: -config: is a directory, not a configuration file", result.Error);
+        Assert.DoesNotContain("Access to the path", result.Error);
+    }
+
+    [Theory]
+    [InlineData("x = ", "[", "]")]
+    [InlineData("x = ", "{ a = ", "}")]
+    public async Task A_configuration_nested_thousands_deep_exits_2_with_a_message(string prefix, string open, string close)
+    {
+        // 20,000-50,000 levels crashed the process with "Stack overflow." (exit 134).
+        using var directory = new TempDirectory();
+        var path = directory.File("deep.toml");
+        await File.WriteAllTextAsync(path, "node_id = 4\n" + prefix + string.Concat(Enumerable.Repeat(open, 50_000)) + "1" + string.Concat(Enumerable.Repeat(close, 50_000)) + "\n");
+
+        var result = await HarmonyliteProcess.RunAsync("-config", path, "-print-config");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{path}:2: column ", result.Error);
+        Assert.Contains("nest deeper than 32 levels", result.Error);
+    }
+
+    [Fact]
+    public async Task A_duplicate_key_exits_2_naming_its_line()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("node.toml");
+        await File.WriteAllTextAsync(path, "node_id = 4\n[nats]\nurls = []\n\nurls = [\"nats://a:4222\"]\n");
+
+        var result = await HarmonyliteProcess.RunAsync("-config", path, "-print-config");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"{path}:5: column 1: ", result.Error);
+        Assert.Contains("already defined", result.Error);
+    }
+
+    [Fact]
+    public async Task A_cluster_address_without_peers_exits_2_explaining_what_a_cluster_needs()
+    {
+        // It used to start nats-server, which failed with "JetStream cluster requires configured routes".
+        var result = await HarmonyliteProcess.RunAsync("-config", "examples/node-1.toml", "-cluster-addr", "127.0.0.1:4221");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("command line: -cluster-addr: is set without -cluster-peers", result.Error);
+        Assert.Contains("leave -cluster-addr out to run a single node", result.Error);
     }
 
     [Fact]

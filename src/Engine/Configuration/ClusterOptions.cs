@@ -14,4 +14,7 @@ public sealed record ClusterOptions
 
     /// <summary>Leafnode remotes the embedded server connects to.</summary>
     public IReadOnlyList<LeafServer> LeafServers { get; init; } = [];
+
+    /// <summary>As <c>-print-config</c> shows it, secrets in URLs hidden.</summary>
+    public override string ToString() => ConfigurationJsonWriter.WriteCluster(this);
 }

@@ -1,23 +1,30 @@
 using HarmonyLite.Engine.Configuration.Settings;
-using HarmonyLite.Engine.Toml;
+using HarmonyLite.Engine.Configuration.Toml;
 
 namespace HarmonyLite.Engine.Configuration;
 
 /// <summary>
 /// Loads a node's configuration as Go HarmonyLite does: the file's keys over the defaults, then the
 /// command-line overrides, then derived values (node id, seq map path, snapshot bucket), then validation.
+/// Every setting is parsed here, once, into a typed value; paths are absolute.
 /// </summary>
 public static class ConfigurationLoader
 {
     /// <summary>
     /// Loads <paramref name="path"/>; with no path (no <c>-config</c>) the defaults are used, as in Go HarmonyLite.
+    /// <paramref name="pathOption"/> names where the path came from in messages (<c>-ConfigPath</c> for a cmdlet).
     /// </summary>
     /// <exception cref="ConfigurationException">The file is missing, unreadable, not TOML, or has a bad or unsupported setting.</exception>
-    public static LoadedConfiguration Load(string? path, ConfigurationOverrides? overrides = null, MachineIdentity? machine = null)
+    public static LoadedConfiguration Load(
+        string? path, ConfigurationOverrides? overrides = null, MachineIdentity? machine = null, string pathOption = "-config")
     {
         if (string.IsNullOrEmpty(path))
         {
             return Complete(new HarmonyConfig(), "defaults", _ => null, [], overrides, machine);
+        }
+        if (Directory.Exists(path))
+        {
+            throw new ConfigurationException(path, null, pathOption, "is a directory, not a configuration file; give the path of the node's TOML file");
         }
         byte[] bytes;
         try
@@ -26,11 +33,16 @@ public static class ConfigurationLoader
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
-            throw new ConfigurationException(path, null, null, "the configuration file does not exist; check the -config path", error);
+            throw new ConfigurationException(path, null, pathOption, "the configuration file does not exist; check the path", error);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        catch (Exception error) when (error is UnauthorizedAccessException)
         {
-            throw new ConfigurationException(path, null, null, $"the configuration file cannot be read: {error.Message}", error);
+            throw new ConfigurationException(path, null, pathOption,
+                "the configuration file cannot be read: permission denied; let the user that runs the node read it", error);
+        }
+        catch (Exception error) when (error is IOException)
+        {
+            throw new ConfigurationException(path, null, pathOption, $"the configuration file cannot be read: {error.Message}", error);
         }
         return Parse(bytes, path, overrides, machine);
     }
@@ -41,9 +53,9 @@ public static class ConfigurationLoader
         TomlTable document;
         try
         {
-            document = TomlReader.Parse(toml);
+            document = TomlReader.Read(toml);
         }
-        catch (TomlException error)
+        catch (TomlReadException error)
         {
             throw new ConfigurationException(origin, error.Line, null, $"column {error.Column}: {error.Reason}", error);
         }
@@ -71,6 +83,7 @@ public static class ConfigurationLoader
             config = config with { NodeId = overrides.NodeId.Value };
         }
         config = config with { Cluster = ClusterOptionsParser.Parse(overrides) };
+        ClusterOptionsParser.Validate(config);
 
         if (config.NodeId == 0)
         {
@@ -83,7 +96,7 @@ public static class ConfigurationLoader
         if (config.SeqMapPath.Length == 0)
         {
             // As Go HarmonyLite: next to the database.
-            var dataDirectory = Path.GetDirectoryName(Path.GetFullPath(config.DbPath)) ?? Path.GetTempPath();
+            var dataDirectory = Path.GetDirectoryName(config.DbPath) ?? Path.GetTempPath();
             config = config with { SeqMapPath = Path.Combine(dataDirectory, "seq-map.cbor") };
         }
         if (config.Snapshot.Nats.Bucket.Length == 0)

@@ -7,14 +7,14 @@ namespace HarmonyLite.Engine.Configuration;
 /// </summary>
 public sealed record HarmonyConfig
 {
-    /// <summary><c>db_path</c>: the SQLite database to replicate.</summary>
-    public string DbPath { get; init; } = Path.Combine(Path.GetTempPath(), "harmonylite.db");
+    /// <summary><c>db_path</c>: the SQLite database to replicate, absolute (a relative path is made absolute when set).</summary>
+    public string DbPath { get; init => field = ConfigurationPath.Absolute(value); } = Path.Combine(Path.GetTempPath(), "harmonylite.db");
 
     /// <summary><c>node_id</c>: this node's id, unique in the cluster (derived from the machine id when not set).</summary>
     public long NodeId { get; init; }
 
-    /// <summary><c>seq_map_path</c>: where the Go original keeps its stream positions between runs.</summary>
-    public string SeqMapPath { get; init; } = Path.Combine(Path.GetTempPath(), "seq-map.cbor");
+    /// <summary><c>seq_map_path</c>: where the Go original keeps its stream positions between runs, absolute.</summary>
+    public string SeqMapPath { get; init => field = ConfigurationPath.Absolute(value); } = Path.Combine(Path.GetTempPath(), "seq-map.cbor");
 
     /// <summary><c>replicate</c>: apply changes from other nodes.</summary>
     public bool Replicate { get; init; } = true;
@@ -51,4 +51,7 @@ public sealed record HarmonyConfig
 
     /// <summary>The configuration as one indented JSON object keyed by the TOML key names (secrets hidden).</summary>
     public string ToJson() => ConfigurationJsonWriter.Write(this);
+
+    /// <summary>The same as <see cref="ToJson"/>: a configuration never prints its secrets.</summary>
+    public override string ToString() => ToJson();
 }

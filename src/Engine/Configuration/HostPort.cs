@@ -15,20 +15,16 @@ public readonly record struct HostPort(string Host, int Port)
     public const string AllInterfaces = "0.0.0.0";
 
     /// <summary>
-    /// Parses a listen address for use: an empty host becomes <see cref="AllInterfaces"/>, port 0 becomes
-    /// <see cref="AnyPort"/>. <paramref name="what"/> names the setting in the error.
+    /// The address as nats-server should listen on it: an empty host (Go's <c>:4222</c>) is every interface,
+    /// port 0 is any free port.
     /// </summary>
-    /// <exception cref="ArgumentException">Not host:port, or the port is out of range.</exception>
-    public static HostPort Parse(string text, string what)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        var parsed = TryParse(text.Trim(), out var problem)
-            ?? throw new ArgumentException($"{what} '{text}': {problem}.", nameof(text));
-        return new HostPort(parsed.Host.Length == 0 ? AllInterfaces : parsed.Host, parsed.Port == 0 ? AnyPort : parsed.Port);
-    }
+    public HostPort ForListening() => new(Host.Length == 0 ? AllInterfaces : Host, Port == 0 ? AnyPort : Port);
 
     /// <summary>True when the host means "every interface" rather than one address.</summary>
     public bool IsAllInterfaces => Host is "" or AllInterfaces or "::" or "[::]";
+
+    /// <summary>True for 127.0.0.0/8, ::1 and <c>localhost</c>: reachable from this machine only.</summary>
+    public bool IsLoopback => Host == "localhost" || (System.Net.IPAddress.TryParse(Host, out var address) && System.Net.IPAddress.IsLoopback(address));
 
     /// <summary>The host as it goes into a URL or a listen string: IPv6 in brackets.</summary>
     public string HostForUrl => Host.Contains(':') ? $"[{Host}]" : Host;

@@ -28,4 +28,7 @@ public sealed record SnapshotConfig
     public SnapshotWebDavConfig WebDav { get; init; } = new();
 
     public SnapshotSftpConfig Sftp { get; init; } = new();
+
+    /// <summary>The table as JSON with its secrets hidden.</summary>
+    public override string ToString() => ConfigurationJsonWriter.Write(new HarmonyConfig { Snapshot = this }, "snapshot");
 }

@@ -4,5 +4,5 @@ namespace HarmonyLite.Engine.Configuration;
 public sealed record SnapshotFileConfig
 {
     /// <summary><c>path</c>: the directory; required when <c>snapshot.store = "file"</c>.</summary>
-    public string Path { get; init; } = "";
+    public string Path { get; init => field = ConfigurationPath.Absolute(value); } = "";
 }

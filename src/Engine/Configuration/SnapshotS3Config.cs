@@ -16,4 +16,7 @@ public sealed record SnapshotS3Config
     public string Bucket { get; init; } = "";
 
     public bool UseSsl { get; init; }
+
+    /// <summary>The table as JSON with its secrets hidden.</summary>
+    public override string ToString() => ConfigurationJsonWriter.Write(new HarmonyConfig { Snapshot = new SnapshotConfig { S3 = this } }, "snapshot.s3");
 }

@@ -4,4 +4,7 @@ namespace HarmonyLite.Engine.Configuration;
 public sealed record SnapshotSftpConfig
 {
     public string Url { get; init; } = "";
+
+    /// <summary>The table as JSON with the password of its URL hidden.</summary>
+    public override string ToString() => ConfigurationJsonWriter.Write(new HarmonyConfig { Snapshot = new SnapshotConfig { Sftp = this } }, "snapshot.sftp");
 }

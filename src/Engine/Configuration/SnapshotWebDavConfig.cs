@@ -4,4 +4,7 @@ namespace HarmonyLite.Engine.Configuration;
 public sealed record SnapshotWebDavConfig
 {
     public string Url { get; init; } = "";
+
+    /// <summary>The table as JSON with the password of its URL hidden.</summary>
+    public override string ToString() => ConfigurationJsonWriter.Write(new HarmonyConfig { Snapshot = new SnapshotConfig { WebDav = this } }, "snapshot.webdav");
 }

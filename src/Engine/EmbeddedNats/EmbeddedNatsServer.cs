@@ -31,7 +31,7 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
     private readonly HostPort _clientListen;
     private readonly HostPort? _clusterListen;
     private readonly IReadOnlyList<Uri> _clusterPeers;
-    private readonly IReadOnlyList<Uri> _leafServers;
+    private readonly IReadOnlyList<LeafServer> _leafServers;
     private readonly string? _includeFile;
     private readonly string? _includePath;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
@@ -56,11 +56,12 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.DataDirectory))
             throw new ArgumentException("The embedded NATS server needs a data directory (DataDirectory is empty).", nameof(options));
-        if (options.ClientPort is < HostPort.AnyPort or > 65535)
-            throw new ArgumentException($"ClientPort {options.ClientPort} is not a port (0 to 65535, or 0/-1 for any free port).", nameof(options));
+        if (options.ClientListen.Port is < HostPort.AnyPort or > 65535)
+            throw new ArgumentException($"The client port {options.ClientListen.Port} (nats.bind_address) is not a port: 0 to 65535, or -1 for any free port.", nameof(options));
         RequirePositive(options.StartTimeout, nameof(options.StartTimeout));
         RequirePositive(options.StopTimeout, nameof(options.StopTimeout));
         RequirePositive(options.RestartDelay, nameof(options.RestartDelay));
+        RequirePositive(options.HealthyRunTime, nameof(options.HealthyRunTime));
         if (options.MaxRestartDelay < options.RestartDelay)
             throw new ArgumentException($"MaxRestartDelay ({options.MaxRestartDelay}) is shorter than RestartDelay ({options.RestartDelay}).", nameof(options));
 
@@ -73,11 +74,10 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
         ServerName = ServerNamePrefix + unchecked((ulong)options.NodeId).ToString(CultureInfo.InvariantCulture);
         _paths = EmbeddedNatsPaths.For(options.DataDirectory, ServerName);
         _pidFile = new NatsServerPidFile(_paths.PidFile, _paths.ConfigFile);
-        var clientHost = string.IsNullOrWhiteSpace(options.ClientHost) ? HostPort.AllInterfaces : options.ClientHost.Trim().Trim('[', ']');
-        _clientListen = new HostPort(clientHost, options.ClientPort == 0 ? HostPort.AnyPort : options.ClientPort);
-        _clusterListen = string.IsNullOrWhiteSpace(options.ClusterAddress) ? null : HostPort.Parse(options.ClusterAddress, "ClusterAddress (-cluster-addr)");
-        _clusterPeers = NatsPeerUrls.Parse(options.ClusterPeers, "ClusterPeers (-cluster-peers)");
-        _leafServers = NatsPeerUrls.Parse(options.LeafServers, "LeafServers (-leaf-servers)");
+        _clientListen = options.ClientListen.ForListening();
+        _clusterListen = options.Cluster.ListenAddress?.ForListening();
+        _clusterPeers = options.Cluster.Peers;
+        _leafServers = options.Cluster.LeafServers;
         if (!string.IsNullOrWhiteSpace(options.IncludeConfigFile))
         {
             _includeFile = Path.GetFullPath(options.IncludeConfigFile);
@@ -134,7 +134,9 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
             if (_supervision is not null) throw new InvalidOperationException($"The embedded nats-server {ServerName} is already started.");
             _executable = _locator.Locate(_options.ExecutablePath);
             if (_clusterPeers.Count > 0 && _clusterListen is null)
-                _logger.LogWarning("ClusterPeers are set but ClusterAddress is not: nats-server only routes when it listens for routes itself, so {ServerName} will not join the cluster. Set ClusterAddress (-cluster-addr).", ServerName);
+                _logger.LogWarning("-cluster-peers is set but -cluster-addr is not: nats-server only routes when it listens for routes itself, so {ServerName} will not join the cluster. Set -cluster-addr.", ServerName);
+            if (!_clientListen.IsLoopback)
+                _logger.LogWarning("The embedded nats-server {ServerName} listens for clients on {Address} (nats.bind_address): anyone who can reach it can publish changes, unless nats.server_config sets authorization. Bind it to 127.0.0.1 when the node is its only client.", ServerName, _clientListen);
 
             Directory.CreateDirectory(_paths.ServerDirectory);
             var ownerLock = DirectoryOwnerLock.Acquire(_paths.OwnerLockFile, $"The embedded NATS directory {_paths.ServerDirectory}");
@@ -248,6 +250,7 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
     private async Task SuperviseAsync(NatsServerChildProcess child, CancellationToken stopping)
     {
         var delay = _options.RestartDelay;
+        var readyAt = DateTimeOffset.UtcNow;
         while (true)
         {
             int exitCode;
@@ -267,14 +270,16 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
             _child = null;
             await child.DisposeAsync().ConfigureAwait(false);
             // A server that ran well before failing starts the backoff afresh; a flapping one keeps backing off.
-            if (noticedAt - child.StartedAt > _options.MaxRestartDelay) delay = _options.RestartDelay;
+            if (noticedAt - readyAt >= _options.HealthyRunTime) delay = _options.RestartDelay;
             Raise(Exited, new EmbeddedNatsServerExitedEventArgs(child.ProcessId, exitCode, recentOutput));
 
+            var backOff = TimeSpan.Zero;
             for (var attempt = 1; ; attempt++)
             {
                 try
                 {
                     await Task.Delay(delay, stopping).ConfigureAwait(false);
+                    backOff += delay;
                 }
                 catch (OperationCanceledException)
                 {
@@ -287,10 +292,11 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
                     _child = next;
                     _endpoints = endpoints;
                     child = next;
+                    readyAt = DateTimeOffset.UtcNow;
                     var downtime = DateTimeOffset.UtcNow - noticedAt;
                     _logger.LogWarning("nats-server {ServerName} restarted (pid {ProcessId}) after {Attempts} attempt(s) and {Downtime:0.0} s.",
                         ServerName, next.ProcessId, attempt, downtime.TotalSeconds);
-                    Raise(Restarted, new EmbeddedNatsServerRestartedEventArgs(next.ProcessId, attempt, downtime, ClientUrl));
+                    Raise(Restarted, new EmbeddedNatsServerRestartedEventArgs(next.ProcessId, attempt, downtime, backOff, ClientUrl));
                     break;
                 }
                 catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -357,7 +363,7 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
     {
         var message = $"nats-server {ServerName} did not become ready within {_options.StartTimeout.TotalSeconds:0.#} s: {seen}.";
         if (_clusterListen is null && _clusterPeers.Count == 0)
-            return message + " See its output below; raise StartTimeout if the machine is just slow.";
+            return message + " See its output below.";
         var routes = "unknown";
         if (endpoints is not null)
         {
@@ -372,9 +378,10 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
             }
         }
         return message +
-            $" Routes connected: {routes} (peers: {string.Join(", ", _clusterPeers.Select(p => p.OriginalString))})." +
+            $" Routes connected: {routes} (-cluster-peers: {string.Join(", ", _clusterPeers.Select(SecretRedaction.Url))})." +
             " JetStream in a cluster needs a majority of its servers running and routed: start the other nodes," +
-            $" check that they can reach this one at {_clusterListen?.ToString() ?? "(no ClusterAddress set)"} and it can reach them, or raise StartTimeout.";
+            $" check that they can reach this one at {_clusterListen?.ToString() ?? "(no -cluster-addr set)"} and it can reach them," +
+            " and that all of them have the same nats.cluster_secret (routes with another secret, or none, are refused).";
     }
 
     private async Task DiscardAsync(NatsServerChildProcess? child)
@@ -396,9 +403,19 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
         if (_clusterListen is not null || _clusterPeers.Count > 0)
         {
             var routes = await NatsPeerUrls.ResolveAsync(_clusterPeers, _logger, cancellationToken).ConfigureAwait(false);
-            cluster = new NatsClusterSettings(ClusterName, _clusterListen, routes.Select(r => r.Url).ToList());
+            var secret = _options.ClusterSecret.Length == 0 ? null : _options.ClusterSecret;
+            cluster = new NatsClusterSettings(
+                ClusterName,
+                _clusterListen,
+                routes.Select(r => secret is null ? r.Url : NatsPeerUrls.WithCredentials(r.Url, NatsServerConfig.RouteUser, secret)).ToList(),
+                secret);
         }
-        var leaves = await NatsPeerUrls.ResolveAsync(_leafServers, _logger, cancellationToken).ConfigureAwait(false);
+        var leaves = new List<NatsLeafRemote>();
+        foreach (var leaf in _leafServers)
+        {
+            foreach (var (url, _) in await NatsPeerUrls.ResolveAsync([leaf.Url], _logger, cancellationToken).ConfigureAwait(false))
+                leaves.Add(new NatsLeafRemote(url, leaf.Hub));
+        }
         return new NatsServerConfig(
             ServerName,
             client,
@@ -406,14 +423,22 @@ public sealed class EmbeddedNatsServer : IAsyncDisposable
             _paths.PortsFileDirectory,
             _paths.StoreDirectory,
             cluster,
-            leaves.Select(l => new NatsLeafRemote(l.Url, NatsPeerUrls.IsHub(l.Source))).ToList(),
+            leaves,
             _includePath);
     }
 
     private async Task WriteConfigFileAsync(string text, CancellationToken cancellationToken)
     {
         var temporary = _paths.ConfigFile + ".tmp";
-        await File.WriteAllTextAsync(temporary, text, cancellationToken).ConfigureAwait(false);
+        // It may hold the cluster secret: readable by the node's user only.
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        File.Delete(temporary); // the mode applies to a file being created
+        await using (var file = new FileStream(temporary, options))
+        await using (var writer = new StreamWriter(file))
+        {
+            await writer.WriteAsync(text.AsMemory(), cancellationToken).ConfigureAwait(false);
+        }
         File.Move(temporary, _paths.ConfigFile, overwrite: true);
     }
 

@@ -4,9 +4,9 @@ using HarmonyLite.Engine.Configuration;
 namespace HarmonyLite.Engine.EmbeddedNats;
 
 /// <summary>
-/// How a node runs its embedded nats-server (used when nats.urls is empty). Field by field this is
-/// what Go HarmonyLite feeds its embedded server: bind address, -cluster-addr, -cluster-peers,
-/// -leaf-servers and nats.server_config.
+/// How a node runs its embedded nats-server (used when nats.urls is empty): what Go HarmonyLite feeds its
+/// embedded server (bind address, -cluster-addr, -cluster-peers, -leaf-servers and nats.server_config), already
+/// parsed by the configuration, plus our route secret. <see cref="For"/> builds them from a node's configuration.
 /// </summary>
 public sealed record EmbeddedNatsServerOptions
 {
@@ -16,20 +16,20 @@ public sealed record EmbeddedNatsServerOptions
     /// <summary>The node's data folder (Go HarmonyLite: the folder of db_path). The server's files go to <c>&lt;DataDirectory&gt;/nats/&lt;server name&gt;</c>.</summary>
     public required string DataDirectory { get; init; }
 
-    /// <summary>Interface clients connect on; 0.0.0.0 (or empty) for all. Loopback unless told otherwise.</summary>
-    public string ClientHost { get; init; } = "127.0.0.1";
+    /// <summary>
+    /// Where clients connect (nats.bind_address): loopback and any free port unless told otherwise. An empty host
+    /// is every interface; port 0 or -1 lets nats-server pick a free one, which is then kept across restarts.
+    /// </summary>
+    public HostPort ClientListen { get; init; } = new("127.0.0.1", HostPort.AnyPort);
 
-    /// <summary>Client port; 0 or -1 lets nats-server pick a free one. The port in use is kept across restarts.</summary>
-    public int ClientPort { get; init; }
+    /// <summary>Routes, cluster peers and leafnode remotes (-cluster-addr, -cluster-peers, -leaf-servers).</summary>
+    public ClusterOptions Cluster { get; init; } = new();
 
-    /// <summary>Where to listen for cluster routes, <c>host:port</c> (-cluster-addr). Null: not clustered.</summary>
-    public string? ClusterAddress { get; init; }
-
-    /// <summary>Route URLs of the other nodes (-cluster-peers): <c>nats://host:port</c>, or <c>dns://name:port</c> for every address of a name.</summary>
-    public IReadOnlyList<string> ClusterPeers { get; init; } = [];
-
-    /// <summary>Leafnode remotes to connect to (-leaf-servers); <c>?hub=true</c> on a URL makes that remote a hub.</summary>
-    public IReadOnlyList<string> LeafServers { get; init; } = [];
+    /// <summary>
+    /// nats.cluster_secret: when set, routes must authenticate with it (user <see cref="NatsServerConfig.RouteUser"/>),
+    /// and this server presents it to its peers; a server without it cannot join.
+    /// </summary>
+    public string ClusterSecret { get; init; } = "";
 
     /// <summary>A nats-server config file of the user's (nats.server_config), included last so its settings win.</summary>
     public string? IncludeConfigFile { get; init; }
@@ -55,14 +55,20 @@ public sealed record EmbeddedNatsServerOptions
     public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// A copy with <see cref="ClientHost"/> and <see cref="ClientPort"/> taken from a Go-style bind
-    /// address (nats.bind_address): <c>:-1</c> (Go's default: all interfaces, any free port),
-    /// <c>:4222</c>, <c>127.0.0.1:4222</c>, <c>[::1]:4222</c>.
+    /// A server that answered and then ran at least this long had a healthy run: when it dies, the restart
+    /// wait starts again from <see cref="RestartDelay"/>. One that dies sooner keeps backing off.
     /// </summary>
-    /// <exception cref="ArgumentException">Not host:port.</exception>
-    public EmbeddedNatsServerOptions WithBindAddress(string bindAddress)
+    public TimeSpan HealthyRunTime { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The embedded server of the node <paramref name="config"/> describes, in its database's folder.</summary>
+    public static EmbeddedNatsServerOptions For(HarmonyConfig config, ILoggerFactory? loggerFactory) => new()
     {
-        var parsed = HostPort.Parse(bindAddress, "nats.bind_address");
-        return this with { ClientHost = parsed.Host, ClientPort = parsed.Port };
-    }
+        NodeId = config.NodeId,
+        DataDirectory = Path.GetDirectoryName(config.DbPath) ?? Path.GetTempPath(),
+        ClientListen = config.Nats.BindAddress,
+        Cluster = config.Cluster,
+        ClusterSecret = config.Nats.ClusterSecret,
+        IncludeConfigFile = config.Nats.ServerConfig.Length == 0 ? null : config.Nats.ServerConfig,
+        LoggerFactory = loggerFactory,
+    };
 }

@@ -1,34 +1,29 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using HarmonyLite.Engine.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace HarmonyLite.Engine.EmbeddedNats;
 
 /// <summary>
-/// The peer URL lists of -cluster-peers and -leaf-servers: comma separated like the Go flags, each an
-/// absolute URL with host and port. A <c>dns://name:port</c> entry stands for every address the name
-/// resolves to (Go HarmonyLite's peer discovery), looked up again at every start; its query may set
-/// <c>interval_ms</c> (retry interval, default 1000) and <c>min</c> (addresses to wait for, default 1).
+/// Turns the -cluster-peers and -leaf-servers URLs (parsed and checked by the configuration) into what nats-server
+/// is given. A <c>dns://name:port</c> entry stands for every address the name resolves to (Go HarmonyLite's peer
+/// discovery), looked up again at every start; its query may set <c>interval_ms</c> (retry interval, default 1000)
+/// and <c>min</c> (addresses to wait for, default 1).
 /// </summary>
 internal static class NatsPeerUrls
 {
-    /// <summary>Splits and checks the entries.</summary>
-    /// <exception cref="ArgumentException">An entry is not an absolute URL with a host and a port.</exception>
-    public static IReadOnlyList<Uri> Parse(IEnumerable<string> values, string what)
+    /// <summary><paramref name="url"/> carrying <paramref name="user"/> and <paramref name="password"/>, unless it has credentials of its own.</summary>
+    public static string WithCredentials(string url, string user, string password)
     {
-        var urls = new List<Uri>();
-        foreach (var entry in values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
-        {
-            if (!Uri.TryCreate(entry, UriKind.Absolute, out var url) || url.Host.Length == 0 || url.Port <= 0)
-                throw new ArgumentException($"{what} entry '{entry}' is not a URL with host and port (for example nats://10.0.0.2:6222 or dns://nats.internal:6222).", nameof(values));
-            urls.Add(url);
-        }
-        return urls;
+        var scheme = url.IndexOf("://", StringComparison.Ordinal) + 3;
+        var authorityEnd = url.IndexOfAny(['/', '?'], scheme);
+        var authority = authorityEnd < 0 ? url[scheme..] : url[scheme..authorityEnd];
+        return authority.Contains('@')
+            ? url
+            : url[..scheme] + Uri.EscapeDataString(user) + ":" + Uri.EscapeDataString(password) + "@" + url[scheme..];
     }
-
-    /// <summary>Whether the URL asks for the remote to be treated as a hub (<c>?hub=true</c>, leafnode remotes).</summary>
-    public static bool IsHub(Uri url) => QueryValue(url, "hub") is { } hub && hub.Equals("true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// The URLs as nats-server should get them: dns:// entries replaced by <c>nats://address:port</c>
@@ -69,7 +64,7 @@ internal static class NatsPeerUrls
                     var addresses = await Dns.GetHostAddressesAsync(url.IdnHost, cancellationToken).ConfigureAwait(false);
                     if (addresses.Length >= minimum)
                     {
-                        logger.LogInformation("Peer discovery: {Url} resolved to {Addresses}.", url, string.Join(", ", addresses.Select(a => a.ToString())));
+                        logger.LogInformation("Peer discovery: {Url} resolved to {Addresses}.", SecretRedaction.Url(url), string.Join(", ", addresses.Select(a => a.ToString())));
                         return addresses;
                     }
                     seen = $"{addresses.Length} address(es), waiting for {minimum}";
@@ -78,13 +73,13 @@ internal static class NatsPeerUrls
                 {
                     seen = ex.Message;
                 }
-                logger.LogWarning("Peer discovery: {Url} gave {Seen}; trying again in {Interval} ms.", url, seen, interval.TotalMilliseconds);
+                logger.LogWarning("Peer discovery: {Url} gave {Seen}; trying again in {Interval} ms.", SecretRedaction.Url(url), seen, interval.TotalMilliseconds);
                 await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException ex) when (cancellationToken.IsCancellationRequested)
         {
-            throw new OperationCanceledException($"{url} did not resolve ({seen}).", ex, cancellationToken);
+            throw new OperationCanceledException($"{SecretRedaction.Url(url)} did not resolve ({seen}).", ex, cancellationToken);
         }
     }
 

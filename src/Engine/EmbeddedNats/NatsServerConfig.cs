@@ -20,6 +20,9 @@ internal sealed record NatsServerConfig(
 {
     public const int MaxPayload = 8 * 1024 * 1024;
 
+    /// <summary>The user routes authenticate as when nats.cluster_secret is set; the secret is its password.</summary>
+    public const string RouteUser = "harmonylite-route";
+
     public string Render()
     {
         var q = NatsConfigSyntax.Quote;
@@ -43,6 +46,13 @@ internal sealed record NatsServerConfig(
             sb.AppendLine("cluster {");
             sb.AppendLine($"  name: {q(cluster.Name)}");
             if (cluster.Listen is { } listen) sb.AppendLine($"  listen: {q(listen.ToString())}");
+            if (cluster.RouteSecret is { } secret)
+            {
+                sb.AppendLine("  authorization {");
+                sb.AppendLine($"    user: {q(RouteUser)}");
+                sb.AppendLine($"    password: {q(secret)}");
+                sb.AppendLine("  }");
+            }
             if (cluster.Routes.Count > 0) sb.AppendLine($"  routes: {NatsConfigSyntax.QuoteList(cluster.Routes)}");
             sb.AppendLine("}");
         }

@@ -81,7 +81,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         StartedAt = DateTimeOffset.UtcNow;
-        var db = Path.GetFullPath(Config.DbPath);
+        var db = Config.DbPath;
         _logger.LogInformation("Starting node {NodeId} for {Database}", unchecked((ulong)NodeId), db);
         if (DatabaseFileSwap.RecoverInterrupted(db) is { } recovered) _logger.LogWarning("{Recovered}", recovered);
 
@@ -203,17 +203,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private async Task<IReadOnlyList<string>> StartNatsServerAsync(CancellationToken cancellationToken)
     {
         if (!Config.Nats.UsesEmbeddedServer) return Config.Nats.Urls;
-        var options = new EmbeddedNatsServerOptions
-        {
-            NodeId = NodeId,
-            DataDirectory = Path.GetDirectoryName(Path.GetFullPath(Config.DbPath))!,
-            ClusterAddress = Config.Cluster.ListenAddress?.ToString(),
-            ClusterPeers = Config.Cluster.Peers.Select(p => p.ToString()).ToList(),
-            LeafServers = Config.Cluster.LeafServers.Select(l => l.Hub ? $"{l.Url}?hub=true" : l.Url.ToString()).ToList(),
-            IncludeConfigFile = Config.Nats.ServerConfig.Length == 0 ? null : Config.Nats.ServerConfig,
-            LoggerFactory = _loggerFactory,
-        }.WithBindAddress(Config.Nats.BindAddress.ToString());
-        _embedded = new EmbeddedNatsServer(options);
+        _embedded = new EmbeddedNatsServer(EmbeddedNatsServerOptions.For(Config, _loggerFactory));
         await _embedded.StartAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Embedded nats-server {Server} ready at {Url}", _embedded.ServerName, _embedded.ClientUrl);
         return [_embedded.ClientUrl];
@@ -339,7 +329,7 @@ public sealed class HarmonyNode : IAsyncDisposable
             await using var quarantine = await QuarantineStore.OpenAsync(Config.DbPath, null, cancellationToken).ConfigureAwait(false);
             quarantined = await quarantine.CountAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new NodeStatus(NodeId, _state, Path.GetFullPath(Config.DbPath), _nats?.ConnectedUrl ?? "", StartedAt, shards,
+        return new NodeStatus(NodeId, _state, Config.DbPath, _nats?.ConnectedUrl ?? "", StartedAt, shards,
             _counters.PublishedBatches, _counters.AppliedBatches, pending, quarantined, _counters.LastError);
     }
 

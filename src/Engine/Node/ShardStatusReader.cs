@@ -16,7 +16,7 @@ public static class ShardStatusReader
     /// <exception cref="NatsServerUnknownException">The node's NATS cannot be found or reached.</exception>
     public static async Task<IReadOnlyList<ShardStatus>> ReadAsync(HarmonyConfig config, CancellationToken cancellationToken)
     {
-        var db = Path.GetFullPath(config.DbPath);
+        var db = config.DbPath;
         if (!File.Exists(db)) throw new FileNotFoundException($"The database {db} (db_path) does not exist.", db);
         IReadOnlyDictionary<string, ulong> positions = new Dictionary<string, ulong>();
         await using (var connection = await SqliteConnectionFactory.OpenAsync(db, null, cancellationToken).ConfigureAwait(false))

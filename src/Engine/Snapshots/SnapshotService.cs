@@ -41,7 +41,7 @@ public sealed class SnapshotService : IAsyncDisposable
     /// <summary>The NATS connection in use (shared or opened by this service); null for a file store opened without one.</summary>
     public NatsConnection? Connection { get; }
 
-    public string DatabasePath => Path.GetFullPath(_config.DbPath);
+    public string DatabasePath => _config.DbPath;
 
     /// <summary>Opens the configured store; for the NATS store this connects to <c>nats.urls</c> (or the embedded server's fixed bind address).</summary>
     public static Task<SnapshotService> OpenAsync(HarmonyConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>

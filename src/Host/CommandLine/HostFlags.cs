@@ -21,7 +21,7 @@ public static class HostFlags
         new(Config, HostFlagKind.Text, "FILE", "configuration file (TOML); without it the built-in defaults are used"),
         new(NodeId, HostFlagKind.Unsigned, "ID", "node id, overriding node_id in the configuration file"),
         new(ClusterAddr, HostFlagKind.Text, "HOST:PORT", "address the embedded NATS server listens on for routes from its peers"),
-        new(ClusterPeers, HostFlagKind.Text, "URLS", "comma-separated route URLs of the other servers, e.g. nats://10.0.0.2:4221,nats://10.0.0.3:4221"),
+        new(ClusterPeers, HostFlagKind.Text, "URLS", "comma-separated route URLs of the other servers, e.g. nats://10.0.0.2:4221,nats://10.0.0.3:4221 (dns://name:4221: every address of a name)"),
         new(LeafServers, HostFlagKind.Text, "URLS", "comma-separated leafnode remote URLs for the embedded server (add ?hub=true for a hub)"),
         new(Cleanup, HostFlagKind.Boolean, "", "remove HarmonyLite's triggers and change-log tables from the database, then exit"),
         new(SaveSnapshot, HostFlagKind.Boolean, "", "save a snapshot of the database, then exit"),

@@ -26,7 +26,7 @@ public abstract class DatabaseCmdlet : HarmonyCmdlet
         if (ParameterSetName == ConfigurationSet)
         {
             var config = LoadConfiguration(ConfigPath);
-            return (System.IO.Path.GetFullPath(config.DbPath), config.NodeId);
+            return (config.DbPath, config.NodeId);
         }
         return (ResolvePath(DatabasePath), 0);
     }

@@ -20,7 +20,7 @@ public sealed class RestoreHarmonySnapshotCommand : SnapshotCmdlet
     protected override void ProcessRecord() => ProcessInput(ConfigPath, () =>
     {
         var config = LoadConfiguration(ConfigPath);
-        var database = System.IO.Path.GetFullPath(config.DbPath);
+        var database = config.DbPath;
         if (SessionNodes.ActiveOn(database) is { } node) throw new DatabaseInUseByNodeException(node, "restore a snapshot into");
         if (!ShouldProcess(database, $"Replace the database with snapshot {Id ?? "(the newest)"}")) return;
         WriteObject(WithSnapshots(config, (snapshots, cancellationToken) => snapshots.RestoreAsync(Id, cancellationToken)));

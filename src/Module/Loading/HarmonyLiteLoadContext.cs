@@ -31,7 +31,7 @@ internal sealed class HarmonyLiteLoadContext : AssemblyLoadContext
         {
             if (File.Exists(candidate) && NativeLibrary.TryLoad(candidate, out var handle)) return handle;
         }
-        return IntPtr.Zero; // fall back to the default probing (system libraries such as libzstd)
+        return IntPtr.Zero; // fall back to the default probing (system libraries)
     }
 
     private IEnumerable<string> NativeCandidates(string name)

@@ -35,7 +35,7 @@ public sealed class SessionNode
         _ => NodeState.Faulted,
     };
 
-    public string DatabasePath => Path.GetFullPath(Config.DbPath);
+    public string DatabasePath => Config.DbPath;
 
     public string ConfigPath { get; }
 

@@ -43,7 +43,9 @@ public sealed class ConfigurationDefaultsTests
         Assert.True(config.Nats.UsesEmbeddedServer);
         Assert.Equal("harmonylite-change-log", config.Nats.SubjectPrefix);
         Assert.Equal("harmonylite-changes", config.Nats.StreamPrefix);
-        Assert.Equal(new HostPort("", -1), config.Nats.BindAddress);
+        // Ours: loopback, where Go listens on every interface (the node is its embedded server's only client).
+        Assert.Equal(new HostPort("127.0.0.1", -1), config.Nats.BindAddress);
+        Assert.Equal("", config.Nats.ClusterSecret);
         Assert.Equal("", config.Nats.ServerConfig);
         Assert.Equal(5, config.Nats.ConnectRetries);
         Assert.Equal(TimeSpan.FromSeconds(2), config.Nats.ReconnectWait);

@@ -64,6 +64,7 @@ public sealed class ConfigurationLoaderTests
         stream_prefix = "strm"
         bind_address = "[::1]:4300"
         server_config = "/etc/nats.conf"
+        cluster_secret = "route-secret"
         seed_file = "/etc/user.seed"
         user_name = "user"
         user_password = "hunter2"
@@ -119,6 +120,7 @@ public sealed class ConfigurationLoaderTests
             ("subj", "strm", new HostPort("::1", 4300), "/etc/nats.conf", "/etc/user.seed", "user", "hunter2", "/ca.pem", "/cert.pem", "/key.pem", 10, TimeSpan.FromSeconds(7)),
             (config.Nats.SubjectPrefix, config.Nats.StreamPrefix, config.Nats.BindAddress, config.Nats.ServerConfig, config.Nats.SeedFile, config.Nats.UserName,
              config.Nats.UserPassword, config.Nats.CaFile, config.Nats.CertFile, config.Nats.KeyFile, config.Nats.ConnectRetries, config.Nats.ReconnectWait));
+        Assert.Equal("route-secret", config.Nats.ClusterSecret);
         Assert.Equal(new PrometheusConfig { Bind = ":9999", Namespace = "ns", Subsystem = "sub" }, config.Prometheus);
         Assert.Equal(new LoggingConfig { Verbose = true, Format = LogFormat.Json }, config.Logging);
         Assert.Equal(new HealthCheckConfig { Bind = "127.0.0.1:1", Path = "/h", Detailed = false }, config.HealthCheck);
@@ -139,6 +141,9 @@ public sealed class ConfigurationLoaderTests
         Assert.Equal("[::1]:4300", root.GetProperty("nats").GetProperty("bind_address").GetString());
         Assert.Equal("json", root.GetProperty("logging").GetProperty("format").GetString());
         Assert.Equal("<redacted>", root.GetProperty("nats").GetProperty("user_password").GetString());
+        Assert.Equal("<redacted>", root.GetProperty("nats").GetProperty("cluster_secret").GetString());
+        Assert.Equal("<redacted>", root.GetProperty("snapshot").GetProperty("s3").GetProperty("session_token").GetString());
+        Assert.DoesNotContain("route-secret", json);
         Assert.Equal("<redacted>", root.GetProperty("snapshot").GetProperty("s3").GetProperty("secret").GetString());
         Assert.Equal("sftp://u:<redacted>@host:22/p", root.GetProperty("snapshot").GetProperty("sftp").GetProperty("url").GetString());
         Assert.DoesNotContain("hunter2", json);
@@ -161,7 +166,9 @@ public sealed class ConfigurationLoaderTests
     [InlineData("[snapshot]\nstore = \"ftp\"\n", 2, "snapshot.store", "expected one of \"nats\", \"file\", \"s3\", \"webdav\", \"sftp\", got \"ftp\"")]
     [InlineData("[nats]\nurls = \"nats://a:4222\"\n", 2, "nats.urls", "expected an array of strings, got \"nats://a:4222\"")]
     [InlineData("[nats]\nurls = [\"nats://a:4222\", 5]\n", 2, "nats.urls", "element 2: expected a string, got 5")]
-    [InlineData("[nats]\nurls = [\"ws://a:80\"]\n", 2, "nats.urls", "WebSocket connections are not supported by this version")]
+    [InlineData("[nats]\nurls = [\"ftp://a:80\"]\n", 2, "nats.urls", "expected a nats://, tls://, ws:// or wss:// URL")]
+    [InlineData("[nats]\nurls = [\"ftp://tok123@a:80\"]\n", 2, "nats.urls", "\"ftp://<redacted>@a:80\"")]
+    [InlineData("[nats]\ncluster_secret = 7\n", 2, "nats.cluster_secret", "expected a string, got 7")]
     [InlineData("[nats]\nbind_address = \"4222\"\n", 2, "nats.bind_address", "expected host:port")]
     [InlineData("[nats]\nstream_prefix = \"a.b\"\n", 2, "nats.stream_prefix", "must be usable in a JetStream stream name")]
     [InlineData("snapshot = 1\n", 1, "snapshot", "expected a table, got 1")]
@@ -261,6 +268,82 @@ public sealed class ConfigurationLoaderTests
         Assert.Equal((9L, 3), (loaded.Config.NodeId, loaded.Config.ReplicationLog.Shards));
         Assert.Equal(directory.File("absent.toml"), missing.Origin);
         Assert.Contains("does not exist", missing.Message);
+    }
+
+    [Theory]
+    [InlineData("db_path = \"/a.db\"\n\n[nats]\nurls = []\nurls = []\n", 5, "already defined")]
+    [InlineData("[snapshot]\nenabled = true\n[replication_log]\n[snapshot]\n", 4, "already defined")]
+    [InlineData("[nats]\nbind_address = \"a:1\"\n[nats.bind_address]\n", 3, "already defined")]
+    [InlineData("a = 1\nb = { c = [ 1, \n", 3, "")]
+    [InlineData("\n\nnode_id = 0xffffffffffffffff\n", 3, "does not fit in 64 bits")]
+    public void A_key_or_table_defined_twice_or_broken_toml_is_an_error_on_its_1_based_line(string toml, int line, string reason)
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load(toml, "node-1.toml"));
+
+        Assert.Equal(line, error.Line);
+        Assert.Contains(reason, error.Problem);
+        Assert.StartsWith($"node-1.toml:{line}: column ", error.Message);
+    }
+
+    [Theory]
+    [InlineData("[", "]")]
+    [InlineData("{ a = ", "}")]
+    public void Nesting_thousands_deep_is_a_configuration_error_not_a_crash(string open, string close)
+    {
+        // 50,000 levels once overflowed the parser's stack and killed the process (exit 134).
+        var deep = "db_path = \"/a.db\"\nx = " + string.Concat(Enumerable.Repeat(open, 50_000)) + "1" + string.Concat(Enumerable.Repeat(close, 50_000)) + "\n";
+
+        var error = Assert.Throws<ConfigurationException>(() => Load(deep, "deep.toml"));
+
+        Assert.Equal(2, error.Line);
+        Assert.Contains("nest deeper than 32 levels", error.Message);
+    }
+
+    [Fact]
+    public void A_dotted_key_thousands_deep_is_only_an_unknown_key()
+    {
+        var (_, warnings, _) = Load(string.Join('.', Enumerable.Repeat("k", 50_000)) + " = 1\n", "deep.toml");
+
+        Assert.Equal("k", Assert.Single(warnings).Key);
+    }
+
+    [Fact]
+    public void Relative_paths_are_made_absolute_once_at_load()
+    {
+        var config = Load("""
+            db_path = "data/app.db"
+            seq_map_path = "seq.cbor"
+            [snapshot.file]
+            path = "snaps"
+            [nats]
+            server_config = "conf/nats.conf"
+            seed_file = "keys/user.seed"
+            ca_file = "tls/ca.pem"
+            cert_file = "tls/cert.pem"
+            key_file = "tls/key.pem"
+            """).Config;
+
+        var here = Directory.GetCurrentDirectory();
+        Assert.Equal(Path.Combine(here, "data", "app.db"), config.DbPath);
+        Assert.Equal(Path.Combine(here, "seq.cbor"), config.SeqMapPath);
+        Assert.Equal(Path.Combine(here, "snaps"), config.Snapshot.File.Path);
+        Assert.Equal(
+            new[] { "conf/nats.conf", "keys/user.seed", "tls/ca.pem", "tls/cert.pem", "tls/key.pem" }.Select(p => Path.GetFullPath(p)),
+            new[] { config.Nats.ServerConfig, config.Nats.SeedFile, config.Nats.CaFile, config.Nats.CertFile, config.Nats.KeyFile });
+        Assert.Equal("", Load("").Config.Nats.SeedFile);
+    }
+
+    [Fact]
+    public void A_directory_given_as_the_configuration_file_is_named_as_one()
+    {
+        using var directory = new TempDirectory();
+
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(directory.Path, machine: Machine));
+        var cmdlet = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Load(directory.Path, machine: Machine, pathOption: "-ConfigPath"));
+
+        Assert.Equal($"{directory.Path}: -config: is a directory, not a configuration file; give the path of the node's TOML file", error.Message);
+        Assert.DoesNotContain("Access to the path", error.Message);
+        Assert.Equal("-ConfigPath", cmdlet.Key);
     }
 
     private static LoadedConfiguration Load(string toml, string origin = "test.toml") =>

@@ -1,3 +1,4 @@
+using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.EmbeddedNats;
 using HarmonyLite.TestSupport;
 using Xunit;
@@ -5,7 +6,10 @@ using Xunit.Abstractions;
 
 namespace HarmonyLite.Engine.Tests.EmbeddedNats;
 
-/// <summary>Three embedded servers given cluster addresses and each other as peers form one JetStream cluster.</summary>
+/// <summary>
+/// Three embedded servers given cluster addresses, each other as peers and one cluster secret form one JetStream
+/// cluster over authenticated routes.
+/// </summary>
 public sealed class EmbeddedNatsClusterTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Size = 3;
@@ -15,7 +19,7 @@ public sealed class EmbeddedNatsClusterTests(ITestOutputHelper output) : IAsyncL
 
     public async Task InitializeAsync()
     {
-        var clusterAddresses = Enumerable.Range(0, Size).Select(_ => $"127.0.0.1:{FreePort.Next()}").ToArray();
+        var clusterAddresses = Enumerable.Range(0, Size).Select(_ => new HostPort("127.0.0.1", FreePort.Next())).ToArray();
         for (var i = 0; i < Size; i++)
         {
             var dataDirectory = new TempDirectory($"embedded-nats-cluster-{i + 1}");
@@ -24,8 +28,12 @@ public sealed class EmbeddedNatsClusterTests(ITestOutputHelper output) : IAsyncL
             {
                 NodeId = i + 1,
                 DataDirectory = dataDirectory.Path,
-                ClusterAddress = clusterAddresses[i],
-                ClusterPeers = clusterAddresses.Where((_, j) => j != i).Select(a => $"nats://{a}").ToArray(),
+                Cluster = new ClusterOptions
+                {
+                    ListenAddress = clusterAddresses[i],
+                    Peers = clusterAddresses.Where((_, j) => j != i).Select(a => new Uri($"nats://{a}")).ToArray(),
+                },
+                ClusterSecret = "shared route secret",
                 LoggerFactory = _loggers,
                 StartTimeout = TimeSpan.FromSeconds(90),
             }));
@@ -61,5 +69,6 @@ public sealed class EmbeddedNatsClusterTests(ITestOutputHelper output) : IAsyncL
         Assert.Equal(EmbeddedNatsServer.ClusterName, meta.GetProperty("name").GetString());
         Assert.Equal(Size, meta.GetProperty("cluster_size").GetInt32());
         Assert.StartsWith(EmbeddedNatsServer.ServerNamePrefix, meta.GetProperty("leader").GetString());
+        Assert.Contains("authorization {", await File.ReadAllTextAsync(_servers[0].ConfigFile));
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.EmbeddedNats;
 using HarmonyLite.TestSupport;
 using Microsoft.Extensions.Logging;
@@ -122,7 +123,7 @@ public sealed class EmbeddedNatsServerTests : IDisposable
         Assert.True(File.Exists(crashed.PidFile));
 
         // Same port as the orphan holds: the new server can only bind it once the orphan is gone.
-        await using var successor = new EmbeddedNatsServer(Options() with { ClientPort = oldPort });
+        await using var successor = new EmbeddedNatsServer(Options() with { ClientListen = new HostPort("127.0.0.1", oldPort) });
         await successor.StartAsync();
 
         Assert.True(orphan.HasExited);
@@ -138,7 +139,7 @@ public sealed class EmbeddedNatsServerTests : IDisposable
         if (OperatingSystem.IsWindows()) return; // detaching the server below uses sh
         var port = FreePort.Next();
         string configFile, pidFile;
-        await using (var first = new EmbeddedNatsServer(Options() with { ClientPort = port }))
+        await using (var first = new EmbeddedNatsServer(Options() with { ClientListen = new HostPort("127.0.0.1", port) }))
         {
             await first.StartAsync(); // writes the config a crashed node leaves behind
             (configFile, pidFile) = (first.ConfigFile, first.PidFile);
@@ -161,7 +162,7 @@ public sealed class EmbeddedNatsServerTests : IDisposable
             await File.WriteAllTextAsync(pidFile, orphanId.ToString());
             await Eventually.WaitUntilAsync(async () => (await NatsClientProbe.ReadInfoAsync($"nats://127.0.0.1:{port}")).Contains("harmonylite-node-1"), "the detached server to serve its port");
 
-            await using var successor = new EmbeddedNatsServer(Options() with { ClientPort = port });
+            await using var successor = new EmbeddedNatsServer(Options() with { ClientListen = new HostPort("127.0.0.1", port) });
             await successor.StartAsync();
 
             Assert.False(NatsClientProbe.IsAlive(orphanId));
@@ -211,6 +212,89 @@ public sealed class EmbeddedNatsServerTests : IDisposable
 
         Assert.Contains("in use by another running HarmonyLite node", refused.Message);
         Assert.True(await NatsClientProbe.IsHealthyAsync(owner.MonitorUrl), "the owner's server is untouched");
+    }
+
+    [Fact]
+    public async Task A_nodes_server_listens_for_clients_on_loopback_unless_bind_address_says_otherwise()
+    {
+        // A node's default configuration: nats.bind_address is not set.
+        var config = new HarmonyConfig { DbPath = Path.Combine(_dataDirectory.Path, "app.db"), NodeId = 3 };
+        await using var server = new EmbeddedNatsServer(EmbeddedNatsServerOptions.For(config, _loggers));
+        await server.StartAsync();
+
+        var varz = await NatsClientProbe.GetJsonAsync(server.MonitorUrl, "/varz");
+        Assert.Equal("127.0.0.1", varz.GetProperty("host").GetString());
+        Assert.Contains("host: \"127.0.0.1\"", await File.ReadAllTextAsync(server.ConfigFile));
+        Assert.DoesNotContain(_loggers.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("anyone who can reach it"));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(server.ConfigFile));
+    }
+
+    [Fact]
+    public async Task Listening_on_every_interface_is_honoured_with_a_warning()
+    {
+        var config = new HarmonyConfig
+        {
+            DbPath = Path.Combine(_dataDirectory.Path, "app.db"),
+            NodeId = 4,
+            Nats = new NatsConfig { BindAddress = new HostPort("", HostPort.AnyPort) },
+        };
+        await using var server = new EmbeddedNatsServer(EmbeddedNatsServerOptions.For(config, _loggers));
+        await server.StartAsync();
+
+        var varz = await NatsClientProbe.GetJsonAsync(server.MonitorUrl, "/varz");
+        Assert.Equal("0.0.0.0", varz.GetProperty("host").GetString());
+        Assert.Contains(_loggers.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("anyone who can reach it can publish changes"));
+    }
+
+    [Fact]
+    public async Task The_restart_wait_starts_afresh_after_a_healthy_run()
+    {
+        // Kills a few seconds apart once gave outages of 0.8, 1.6, 2.2, 4.6 and then 24.7 s: the wait only grew.
+        await using var server = new EmbeddedNatsServer(Options() with
+        {
+            RestartDelay = TimeSpan.FromMilliseconds(400),
+            MaxRestartDelay = TimeSpan.FromSeconds(30),
+            HealthyRunTime = TimeSpan.FromSeconds(1),
+        });
+        // Each run answers for longer than HealthyRunTime before its kill: a healthy run.
+        var restarts = await KillRepeatedlyAsync(server, kills: 5, runFor: TimeSpan.FromSeconds(1.5));
+
+        // Without the reset the waits would be 0.4, 0.8, 1.6, 3.2 and 6.4 s.
+        Assert.Equal(Enumerable.Repeat(TimeSpan.FromMilliseconds(400), 5), restarts.Select(r => r.BackOff));
+        Assert.All(restarts, r => Assert.Equal(1, r.Attempts));
+        Assert.All(restarts, r => Assert.True(r.Downtime < TimeSpan.FromSeconds(30), $"an outage of {r.Downtime.TotalSeconds:0.0} s"));
+    }
+
+    [Fact]
+    public async Task A_server_that_dies_soon_after_each_restart_keeps_backing_off()
+    {
+        await using var server = new EmbeddedNatsServer(Options() with
+        {
+            RestartDelay = TimeSpan.FromMilliseconds(200),
+            HealthyRunTime = TimeSpan.FromMinutes(5),
+        });
+        var restarts = await KillRepeatedlyAsync(server, kills: 3, runFor: TimeSpan.Zero);
+
+        // The first wait is the restart delay; each run too short to count as healthy doubles the next.
+        Assert.Equal([200, 400, 800], restarts.Select(r => r.BackOff.TotalMilliseconds));
+    }
+
+    /// <summary>Starts the server, then <paramref name="kills"/> times lets it run, kills it (SIGKILL) and waits for its restart.</summary>
+    private static async Task<List<EmbeddedNatsServerRestartedEventArgs>> KillRepeatedlyAsync(EmbeddedNatsServer server, int kills, TimeSpan runFor)
+    {
+        var restarts = new List<EmbeddedNatsServerRestartedEventArgs>();
+        server.Restarted += (_, e) => { lock (restarts) restarts.Add(e); };
+        await server.StartAsync();
+        for (var kill = 1; kill <= kills; kill++)
+        {
+            // The length of the run is what is under test, not a wait for something to happen.
+            if (runFor > TimeSpan.Zero) await Task.Delay(runFor);
+            using (var child = Process.GetProcessById(server.ProcessId!.Value)) child.Kill();
+            await Eventually.WaitUntilAsync(() => { lock (restarts) return restarts.Count == kill; }, $"restart {kill}", timeout: TimeSpan.FromSeconds(60));
+        }
+
+        return restarts;
     }
 
     [Fact]
@@ -281,7 +365,7 @@ public sealed class EmbeddedNatsServerTests : IDisposable
         var leafPort = FreePort.Next();
         await using var hub = await NatsServerProcess.StartAsync(new NatsServerOptions { ExtraConfig = $"leafnodes {{ listen: \"127.0.0.1:{leafPort}\" }}" });
 
-        await using var server = new EmbeddedNatsServer(Options() with { LeafServers = [$"nats://127.0.0.1:{leafPort}"] });
+        await using var server = new EmbeddedNatsServer(Options() with { Cluster = new ClusterOptions { LeafServers = [new LeafServer(new Uri($"nats://127.0.0.1:{leafPort}"), false)] } });
         await server.StartAsync();
 
         await Eventually.WaitUntilAsync(
@@ -324,9 +408,12 @@ public sealed class EmbeddedNatsServerTests : IDisposable
     {
         var options = Options() with
         {
-            ClusterAddress = $"127.0.0.1:{FreePort.Next()}",
-            // Nobody listens there: JetStream never finds a meta leader.
-            ClusterPeers = [$"nats://127.0.0.1:{FreePort.Next()}", $"nats://127.0.0.1:{FreePort.Next()}"],
+            Cluster = new ClusterOptions
+            {
+                ListenAddress = new HostPort("127.0.0.1", FreePort.Next()),
+                // Nobody listens there: JetStream never finds a meta leader. The second carries a password that must not be shown.
+                Peers = [new Uri($"nats://127.0.0.1:{FreePort.Next()}"), new Uri($"nats://route:hunter2@127.0.0.1:{FreePort.Next()}")],
+            },
             StartTimeout = TimeSpan.FromSeconds(6),
         };
         await using var server = new EmbeddedNatsServer(options);
@@ -337,6 +424,8 @@ public sealed class EmbeddedNatsServerTests : IDisposable
         Assert.Contains("/healthz answered 503", failure.Message);
         Assert.Contains("Routes connected: 0", failure.Message);
         Assert.Contains("majority", failure.Message);
+        Assert.Contains("nats://route:<redacted>@127.0.0.1:", failure.Message);
+        Assert.DoesNotContain("hunter2", failure.Message);
         Assert.Null(server.ProcessId);
         Assert.False(File.Exists(server.PidFile));
     }

@@ -7,34 +7,9 @@ namespace HarmonyLite.Engine.Tests.EmbeddedNats;
 public sealed class NatsPeerUrlsTests
 {
     [Fact]
-    public void Entries_split_on_commas_like_the_Go_flags()
-    {
-        var urls = NatsPeerUrls.Parse(["nats://a:6222, nats://b:6222", "nats://c:6222"], "ClusterPeers");
-        Assert.Equal(["a", "b", "c"], urls.Select(u => u.Host));
-    }
-
-    [Theory]
-    [InlineData("a:6222")]
-    [InlineData("nats://no-port")]
-    [InlineData("not a url")]
-    public void An_entry_without_scheme_host_or_port_is_refused_by_name(string entry)
-    {
-        var failure = Assert.Throws<ArgumentException>(() => NatsPeerUrls.Parse([entry], "ClusterPeers (-cluster-peers)"));
-        Assert.Contains($"ClusterPeers (-cluster-peers) entry '{entry}'", failure.Message);
-    }
-
-    [Fact]
-    public void A_hub_query_marks_a_leaf_remote_as_hub_and_is_dropped_from_the_url()
-    {
-        var urls = NatsPeerUrls.Parse(["nats://user:pw@hub:7422?hub=true", "nats://leaf:7422"], "LeafServers");
-        Assert.True(NatsPeerUrls.IsHub(urls[0]));
-        Assert.False(NatsPeerUrls.IsHub(urls[1]));
-    }
-
-    [Fact]
     public async Task Query_strings_are_dropped_and_dns_entries_become_one_url_per_address()
     {
-        var urls = NatsPeerUrls.Parse(["nats://user:pw@hub:7422?hub=true", "dns://pw@localhost:6222?interval_ms=50"], "peers");
+        Uri[] urls = [new("nats://user:pw@hub:7422?hub=true"), new("dns://pw@localhost:6222?interval_ms=50")];
 
         var resolved = await NatsPeerUrls.ResolveAsync(urls, NullLogger.Instance, CancellationToken.None);
 
@@ -48,12 +23,19 @@ public sealed class NatsPeerUrlsTests
     [Fact]
     public async Task A_name_that_never_resolves_gives_up_with_the_deadline_and_says_which()
     {
-        var urls = NatsPeerUrls.Parse(["dns://no-such-host.invalid:6222?interval_ms=50"], "peers");
+        Uri[] urls = [new("dns://secret@no-such-host.invalid:6222?interval_ms=50")];
         using var deadline = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
         var failure = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => NatsPeerUrls.ResolveAsync(urls, NullLogger.Instance, deadline.Token));
 
-        Assert.Contains("dns://no-such-host.invalid:6222", failure.Message);
+        Assert.Contains("dns://<redacted>@no-such-host.invalid:6222", failure.Message);
         Assert.Contains("did not resolve", failure.Message);
     }
+
+    [Theory]
+    [InlineData("nats://10.0.0.2:6222", "nats://harmonylite-route:s%20cr%40t@10.0.0.2:6222")]
+    [InlineData("nats://own:creds@10.0.0.2:6222", "nats://own:creds@10.0.0.2:6222")]
+    [InlineData("nats://[fd00::2]:6222/", "nats://harmonylite-route:s%20cr%40t@[fd00::2]:6222/")]
+    public void Route_credentials_are_added_unless_the_url_has_its_own(string url, string expected) =>
+        Assert.Equal(expected, NatsPeerUrls.WithCredentials(url, "harmonylite-route", "s cr@t"));
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using HarmonyLite.Engine.Toml;
+using HarmonyLite.Engine.Configuration.Toml;
+using Tomlyn;
 
 namespace HarmonyLite.Engine.Tests.Toml;
 
@@ -85,10 +86,14 @@ internal static class TaggedJsonComparer
             "integer" => actual is long l && l == long.Parse(value, CultureInfo.InvariantCulture),
             "float" => actual is double d && FloatEquals(d, value),
             "bool" => actual is bool b && (b ? "true" : "false") == value,
-            "datetime" => actual is DateTimeOffset o && OffsetDateTimeEquals(o, value),
-            "datetime-local" => actual is TomlLocalDateTime dt && dt.ToString() == value,
-            "date-local" => actual is TomlLocalDate date && date.ToString() == value,
-            "time-local" => actual is TomlLocalTime time && time.ToString() == value,
+            "datetime" => actual is TomlDateTime { Kind: TomlDateTimeKind.OffsetDateTimeByZ or TomlDateTimeKind.OffsetDateTimeByNumber } o
+                && OffsetDateTimeEquals(o.DateTime, value),
+            "datetime-local" => actual is TomlDateTime { Kind: TomlDateTimeKind.LocalDateTime } dt
+                && dt.DateTime.DateTime == DateTime.Parse(Ticks(value), CultureInfo.InvariantCulture),
+            "date-local" => actual is TomlDateTime { Kind: TomlDateTimeKind.LocalDate } date
+                && DateOnly.FromDateTime(date.DateTime.DateTime) == DateOnly.Parse(value, CultureInfo.InvariantCulture),
+            "time-local" => actual is TomlDateTime { Kind: TomlDateTimeKind.LocalTime } time
+                && time.DateTime.TimeOfDay == TimeSpan.Parse(Ticks(value), CultureInfo.InvariantCulture),
             _ => false,
         };
         return equal ? null : $"{Show(path)}: expected {type} {value}, got {Describe(actual)}";
@@ -102,16 +107,34 @@ internal static class TaggedJsonComparer
         _ => actual.Equals(double.Parse(expected, NumberStyles.Float, CultureInfo.InvariantCulture)),
     };
 
+    /// <summary>The text with its fraction of a second cut to the 100 ns that .NET holds.</summary>
+    private static string Ticks(string value)
+    {
+        var dot = value.IndexOf('.');
+        if (dot < 0)
+        {
+            return value;
+        }
+
+        var end = dot + 1;
+        while (end < value.Length && char.IsAsciiDigit(value[end]))
+        {
+            end++;
+        }
+
+        return value[..Math.Min(end, dot + 8)] + value[end..];
+    }
+
     /// <summary>The same instant and the same offset; "Z" and "+00:00", or trailing fraction zeros, may differ in text.</summary>
     private static bool OffsetDateTimeEquals(DateTimeOffset actual, string expected)
     {
-        var parsed = DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture, DateTimeStyles.None);
+        var parsed = DateTimeOffset.Parse(Ticks(expected), CultureInfo.InvariantCulture, DateTimeStyles.None);
         return actual.UtcTicks == parsed.UtcTicks && actual.Offset == parsed.Offset;
     }
 
     private static string Describe(object value) => value switch
     {
-        DateTimeOffset o => $"{nameof(DateTimeOffset)} {o:O}",
+        TomlDateTime o => $"{o.Kind} {o}",
         double d => $"{nameof(Double)} {d.ToString("R", CultureInfo.InvariantCulture)}",
         _ => $"{value.GetType().Name} {value}",
     };

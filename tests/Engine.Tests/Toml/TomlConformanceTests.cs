@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HarmonyLite.Engine.Toml;
+using HarmonyLite.Engine.Configuration.Toml;
 using HarmonyLite.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
@@ -7,14 +7,33 @@ using Xunit.Abstractions;
 namespace HarmonyLite.Engine.Tests.Toml;
 
 /// <summary>
-/// The toml-test suite for TOML 1.0.0 (shared/testdata/toml-test, listed in files-toml-1.0.0): every valid
-/// document must parse to its tagged JSON, every invalid one must be refused with a <see cref="TomlException"/>.
+/// The toml-test suite for TOML 1.0.0 (toml-test/ beside this file, listed in files-toml-1.0.0): every valid
+/// document must parse to its tagged JSON, every invalid one must be refused with a <see cref="TomlReadException"/>
+/// naming a line and column, except the few that TOML 1.1 made valid (Tomlyn reads 1.1; see
+/// <see cref="ValidSinceToml11"/>).
 /// </summary>
 public sealed class TomlConformanceTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan PerCaseDeadline = TimeSpan.FromSeconds(10);
 
-    private static string SuiteRoot => RepositoryLayout.Path("..", "shared", "testdata", "toml-test");
+    private static string SuiteRoot => RepositoryLayout.Path("tests", "Engine.Tests", "Toml", "toml-test");
+
+    /// <summary>Invalid in TOML 1.0, valid in 1.1 (which Tomlyn reads): each must parse, so the list stays exact.</summary>
+    private static readonly HashSet<string> ValidSinceToml11 = new(StringComparer.Ordinal)
+    {
+        // Seconds may be left out of times.
+        "invalid/datetime/no-secs.toml",
+        "invalid/local-datetime/no-secs.toml",
+        "invalid/local-time/no-secs.toml",
+        // Inline tables may span lines and end with a comma.
+        "invalid/inline-table/linebreak-01.toml",
+        "invalid/inline-table/linebreak-02.toml",
+        "invalid/inline-table/linebreak-03.toml",
+        "invalid/inline-table/linebreak-04.toml",
+        "invalid/inline-table/trailing-comma.toml",
+        // \xHH escapes in basic strings.
+        "invalid/string/basic-byte-escapes.toml",
+    };
 
     [Fact]
     public async Task Every_valid_document_parses_to_its_expected_json()
@@ -44,7 +63,7 @@ public sealed class TomlConformanceTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Every_invalid_document_is_refused_with_a_TomlException()
+    public async Task Every_invalid_document_is_refused_with_its_position()
     {
         var cases = Cases("invalid/");
         var failures = new List<string>();
@@ -53,17 +72,24 @@ public sealed class TomlConformanceTests(ITestOutputHelper output)
             try
             {
                 await ParseAsync(name);
-                failures.Add($"{name}: accepted");
+                if (!ValidSinceToml11.Contains(name))
+                {
+                    failures.Add($"{name}: accepted");
+                }
             }
-            catch (TomlException error) when (error.Line >= 1 && error.Column >= 1)
+            catch (TomlReadException error) when (error.Line >= 1 && error.Column >= 1)
             {
+                if (ValidSinceToml11.Contains(name))
+                {
+                    failures.Add($"{name}: refused, though TOML 1.1 allows it: {error.Message}");
+                }
             }
             catch (Exception error)
             {
                 failures.Add($"{name}: {error.GetType().Name}: {error.Message}");
             }
         }
-        output.WriteLine($"toml-test invalid: {cases.Count - failures.Count} of {cases.Count} refused with TomlException");
+        output.WriteLine($"toml-test invalid: {cases.Count - failures.Count} of {cases.Count} refused with TomlReadException");
         Assert.Equal(499, cases.Count);
         Assert.True(failures.Count == 0, $"{failures.Count} invalid documents were not refused properly:\n{string.Join('\n', failures)}");
     }
@@ -79,7 +105,7 @@ public sealed class TomlConformanceTests(ITestOutputHelper output)
         var bytes = await File.ReadAllBytesAsync(Path.Combine(SuiteRoot, name));
         try
         {
-            return await Task.Run(() => TomlReader.Parse(bytes)).WaitAsync(PerCaseDeadline);
+            return await Task.Run(() => TomlReader.Read(bytes)).WaitAsync(PerCaseDeadline);
         }
         catch (TimeoutException)
         {

@@ -1,4 +1,4 @@
-using HarmonyLite.Engine.Codec.Cbor;
+using System.Formats.Cbor;
 using HarmonyLite.Engine.Codec.Zstd;
 using HarmonyLite.Engine.Replication;
 
@@ -12,12 +12,8 @@ namespace HarmonyLite.Engine.Codec.Wire;
 /// </summary>
 public sealed class ChangeBatchDecoder
 {
-    // Batch, changes, change, columns, value: anything deeper can only be a later addition being skipped.
-    private static readonly CborReaderOptions ReaderOptions = new() { MaxNestingDepth = 16 };
-
     private readonly ZstdDecompressor _decompressor;
 
-    /// <exception cref="ZstdUnavailableException">libzstd is not installed: every receiver needs it, whatever the senders do.</exception>
     public ChangeBatchDecoder(ChangeBatchDecoderOptions? options = null)
     {
         Options = options ?? new ChangeBatchDecoderOptions();
@@ -41,9 +37,9 @@ public sealed class ChangeBatchDecoder
     {
         try
         {
-            var reader = new CborReader(message, ReaderOptions);
+            var reader = new WireCborReader(message);
             reader.ReadStartMap();
-            if (reader.PeekState() == CborReaderState.EndMap || !WireKeys.Is(reader.ReadTextStringUtf8(), WireKeys.Version))
+            if (reader.AtEnd() || reader.Peek() != CborReaderState.TextString || !WireKeys.Is(reader.ReadTextUtf8(), WireKeys.Version))
             {
                 throw Invalid("the envelope does not start with the format version \"v\"; this is not a HarmonyLite change batch");
             }
@@ -61,9 +57,9 @@ public sealed class ChangeBatchDecoder
 
             WireCompression? compression = null;
             ReadOnlyMemory<byte>? payload = null;
-            while (reader.PeekState() != CborReaderState.EndMap)
+            while (!reader.AtEnd())
             {
-                var key = reader.ReadTextStringUtf8();
+                var key = reader.ReadTextUtf8();
                 if (WireKeys.Is(key, WireKeys.Compression) && compression is null)
                 {
                     var code = reader.ReadUInt64();
@@ -76,7 +72,7 @@ public sealed class ChangeBatchDecoder
                 }
                 else if (WireKeys.Is(key, WireKeys.Payload) && payload is null)
                 {
-                    payload = reader.ReadByteStringMemory();
+                    payload = reader.ReadBytes();
                 }
                 else if (WireKeys.Is(key, WireKeys.Version) || WireKeys.Is(key, WireKeys.Compression) || WireKeys.Is(key, WireKeys.Payload))
                 {
@@ -85,12 +81,12 @@ public sealed class ChangeBatchDecoder
                 else
                 {
                     // Added by a later revision of this major version: safe to ignore.
-                    reader.SkipValue();
+                    reader.Skip();
                 }
             }
 
             reader.ReadEndMap();
-            reader.PeekState(); // refuses bytes after the envelope
+            reader.ReadEnd();
 
             if (compression is null || payload is null)
             {
@@ -104,7 +100,7 @@ public sealed class ChangeBatchDecoder
 
             return (compression.Value, payload.Value);
         }
-        catch (CborDecodeException ex)
+        catch (WireCborException ex)
         {
             throw Invalid($"the envelope is not valid: {ex.Problem} at byte {ex.Offset}", ex);
         }
@@ -129,23 +125,23 @@ public sealed class ChangeBatchDecoder
     private static ChangeBatch ReadBatch(ReadOnlyMemory<byte> payload)
     {
         var names = new Utf8StringCache();
-        var reader = new CborReader(payload, ReaderOptions);
+        var reader = new WireCborReader(payload);
         long? nodeId = null;
         string? batchId = null;
         List<RowChange>? changes = null;
         try
         {
             reader.ReadStartMap();
-            while (reader.PeekState() != CborReaderState.EndMap)
+            while (!reader.AtEnd())
             {
-                var key = reader.ReadTextStringUtf8();
+                var key = reader.ReadTextUtf8();
                 if (WireKeys.Is(key, WireKeys.BatchNodeId) && nodeId is null)
                 {
                     nodeId = reader.ReadInt64();
                 }
                 else if (WireKeys.Is(key, WireKeys.BatchId) && batchId is null)
                 {
-                    batchId = reader.ReadTextString();
+                    batchId = reader.ReadText();
                 }
                 else if (WireKeys.Is(key, WireKeys.Changes) && changes is null)
                 {
@@ -157,14 +153,14 @@ public sealed class ChangeBatchDecoder
                 }
                 else
                 {
-                    reader.SkipValue();
+                    reader.Skip();
                 }
             }
 
             reader.ReadEndMap();
-            reader.PeekState(); // refuses bytes after the batch
+            reader.ReadEnd();
         }
-        catch (CborDecodeException ex)
+        catch (WireCborException ex)
         {
             throw Invalid($"the payload is not a valid change batch: {ex.Problem} at payload byte {ex.Offset}", ex);
         }
@@ -178,24 +174,24 @@ public sealed class ChangeBatchDecoder
         return new ChangeBatch(nodeId.Value, batchId, changes);
     }
 
-    private static List<RowChange> ReadChanges(CborReader reader, Utf8StringCache names)
+    private static List<RowChange> ReadChanges(WireCborReader reader, Utf8StringCache names)
     {
         var count = reader.ReadStartArray();
-        // The count is already checked against the bytes left; the capacity is capped all the same.
+        // The library checks a declared count against the bytes left; the capacity is capped all the same.
         var changes = new List<RowChange>(Math.Min(count ?? 16, 4096));
         var columnNames = new HashSet<string>(StringComparer.Ordinal);
         for (var index = 0; ; index++)
         {
             try
             {
-                if (reader.PeekState() == CborReaderState.EndArray)
+                if (reader.AtEnd())
                 {
                     break;
                 }
 
                 changes.Add(ReadChange(reader, names, columnNames, index));
             }
-            catch (CborDecodeException ex)
+            catch (WireCborException ex)
             {
                 throw Invalid($"change {index} is not valid: {ex.Problem} at payload byte {ex.Offset}", ex);
             }
@@ -205,7 +201,7 @@ public sealed class ChangeBatchDecoder
         return changes;
     }
 
-    private static RowChange ReadChange(CborReader reader, Utf8StringCache names, HashSet<string> columnNames, int index)
+    private static RowChange ReadChange(WireCborReader reader, Utf8StringCache names, HashSet<string> columnNames, int index)
     {
         string? table = null;
         ChangeOperation? operation = null;
@@ -213,16 +209,16 @@ public sealed class ChangeBatchDecoder
         long? versionNodeId = null;
         List<ColumnValue>? columns = null;
         reader.ReadStartMap();
-        while (reader.PeekState() != CborReaderState.EndMap)
+        while (!reader.AtEnd())
         {
-            var key = reader.ReadTextStringUtf8();
+            var key = reader.ReadTextUtf8();
             if (WireKeys.Is(key, WireKeys.Table) && table is null)
             {
-                table = names.Get(reader.ReadTextStringUtf8());
+                table = names.Get(reader.ReadTextUtf8());
             }
             else if (WireKeys.Is(key, WireKeys.Operation) && operation is null)
             {
-                var at = reader.CurrentOffset;
+                var at = reader.Offset;
                 var code = reader.ReadUInt64();
                 operation = code is >= (ulong)ChangeOperation.Insert and <= (ulong)ChangeOperation.Delete
                     ? (ChangeOperation)code
@@ -247,7 +243,7 @@ public sealed class ChangeBatchDecoder
             }
             else
             {
-                reader.SkipValue();
+                reader.Skip();
             }
         }
 
@@ -265,14 +261,14 @@ public sealed class ChangeBatchDecoder
         return new RowChange(table, operation.Value, new RowVersion(hlc.Value, versionNodeId.Value), columns);
     }
 
-    private static List<ColumnValue> ReadColumns(CborReader reader, Utf8StringCache names, HashSet<string> columnNames, WireLocation location)
+    private static List<ColumnValue> ReadColumns(WireCborReader reader, Utf8StringCache names, HashSet<string> columnNames, WireLocation location)
     {
         var count = reader.ReadStartMap();
         var columns = new List<ColumnValue>(Math.Min(count ?? 8, 1024));
         columnNames.Clear();
-        while (reader.PeekState() != CborReaderState.EndMap)
+        while (!reader.AtEnd())
         {
-            var name = names.Get(reader.ReadTextStringUtf8());
+            var name = names.Get(reader.ReadTextUtf8());
             if (!columnNames.Add(name))
             {
                 throw Invalid($"{location with { Column = name }} appears twice");
@@ -285,9 +281,9 @@ public sealed class ChangeBatchDecoder
         return columns;
     }
 
-    private static object? ReadValue(CborReader reader, in WireLocation location)
+    private static object? ReadValue(WireCborReader reader, in WireLocation location)
     {
-        var state = reader.PeekState();
+        var state = reader.Peek();
         switch (state)
         {
             case CborReaderState.Null:
@@ -296,20 +292,18 @@ public sealed class ChangeBatchDecoder
             case CborReaderState.UnsignedInteger:
             case CborReaderState.NegativeInteger:
                 return reader.ReadInt64();
-            case CborReaderState.HalfFloat:
-            case CborReaderState.SingleFloat:
-            case CborReaderState.DoubleFloat:
-                return reader.ReadDouble();
+            case CborReaderState.HalfPrecisionFloat:
+            case CborReaderState.SinglePrecisionFloat:
+            case CborReaderState.DoublePrecisionFloat:
+                return reader.ReadFloat();
             case CborReaderState.TextString:
-                // Text travels as its bytes: valid UTF-8 becomes a string, anything else stays bytes (RawText).
-                return Sqlite.SqliteStatement.Text(reader.ReadDefiniteTextStringBytes().Span);
-            case CborReaderState.StartIndefiniteTextString:
-                return reader.ReadTextString();
+            case CborReaderState.StartIndefiniteLengthTextString:
+                return reader.ReadTextValue();
             case CborReaderState.ByteString:
-            case CborReaderState.StartIndefiniteByteString:
-                return reader.ReadByteString();
+            case CborReaderState.StartIndefiniteLengthByteString:
+                return reader.ReadBytes().ToArray();
             default:
-                throw Invalid($"{location} holds {CborReader.Describe(state)} at payload byte {reader.CurrentOffset}; a column value is null, an integer, a float, a text string or a byte string");
+                throw Invalid($"{location} holds {WireCborReader.Describe(state)} at payload byte {reader.Offset}; a column value is null, an integer, a float, a text string or a byte string");
         }
     }
 

@@ -1,5 +1,5 @@
-using System.Buffers;
-using HarmonyLite.Engine.Codec.Cbor;
+using System.Formats.Cbor;
+using System.Text;
 using HarmonyLite.Engine.Codec.Zstd;
 using HarmonyLite.Engine.Replication;
 
@@ -11,9 +11,11 @@ namespace HarmonyLite.Engine.Codec.Wire;
 /// </summary>
 public sealed class ChangeBatchEncoder
 {
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     private readonly ZstdCompressor? _compressor;
 
-    /// <exception cref="ZstdUnavailableException">Compression is on and libzstd is not installed.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">The compression level is outside zstd's range.</exception>
     public ChangeBatchEncoder(ChangeBatchEncoderOptions? options = null)
     {
         Options = options ?? new ChangeBatchEncoderOptions();
@@ -26,33 +28,29 @@ public sealed class ChangeBatchEncoder
     public byte[] Encode(ChangeBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
-        var payload = new CborWriter(initialCapacity: 1024);
+        var payload = Writer(initialCapacity: 1024);
         WritePayload(payload, batch);
-        var plain = payload.WrittenMemory;
+        var plain = payload.Encode();
 
         if (_compressor is null)
         {
-            return WriteEnvelope(WireCompression.None, plain.Span);
+            return WriteEnvelope(WireCompression.None, plain);
         }
 
-        var buffer = ArrayPool<byte>.Shared.Rent(_compressor.GetMaxCompressedLength(plain.Length));
-        try
-        {
-            var length = _compressor.Compress(plain.Span, buffer);
-            // Tiny payloads grow by zstd's frame overhead: those go out as they are.
-            return length < plain.Length
-                ? WriteEnvelope(WireCompression.Zstd, buffer.AsSpan(0, length))
-                : WriteEnvelope(WireCompression.None, plain.Span);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
+        var frame = _compressor.Compress(plain);
+        // Tiny payloads grow by zstd's frame overhead: those go out as they are.
+        return frame.Length < plain.Length
+            ? WriteEnvelope(WireCompression.Zstd, frame)
+            : WriteEnvelope(WireCompression.None, plain);
     }
+
+    /// <summary>Lax: the encoder writes NaNs and invalid UTF-8 TEXT as encoded values, which stricter modes refuse.</summary>
+    private static CborWriter Writer(int initialCapacity) =>
+        new(CborConformanceMode.Lax, convertIndefiniteLengthEncodings: false, allowMultipleRootLevelValues: false, initialCapacity);
 
     private static byte[] WriteEnvelope(WireCompression compression, ReadOnlySpan<byte> payload)
     {
-        var envelope = new CborWriter(initialCapacity: payload.Length + 16);
+        var envelope = Writer(initialCapacity: payload.Length + 16);
         envelope.WriteStartMap(3);
         // The version comes first, so that any reader can refuse a newer format before reading more.
         envelope.WriteTextString(WireKeys.Version);
@@ -62,7 +60,7 @@ public sealed class ChangeBatchEncoder
         envelope.WriteTextString(WireKeys.Payload);
         envelope.WriteByteString(payload);
         envelope.WriteEndMap();
-        return envelope.ToArray();
+        return envelope.Encode();
     }
 
     private static void WritePayload(CborWriter writer, ChangeBatch batch)
@@ -137,16 +135,17 @@ public sealed class ChangeBatchEncoder
                 writer.WriteInt64(integer);
                 break;
             case double real:
-                writer.WritePreferredFloat(real);
+                Span<byte> encoded = stackalloc byte[PreferredFloat.MaxEncodedLength];
+                writer.WriteEncodedValue(encoded[..PreferredFloat.Encode(real, encoded)]);
                 break;
             case string text:
                 WriteText(writer, text, location);
                 break;
+            case RawText raw:
+                WriteRawText(writer, raw.Bytes);
+                break;
             case byte[] blob:
                 writer.WriteByteString(blob);
-                break;
-            case RawText text:
-                writer.WriteTextStringBytes(text.Bytes);
                 break;
             default:
                 throw new ArgumentException(
@@ -158,11 +157,26 @@ public sealed class ChangeBatchEncoder
     {
         try
         {
-            writer.WriteTextString(text);
+            // The writer would replace an unpaired surrogate with U+FFFD; text must travel unchanged or not at all.
+            StrictUtf8.GetByteCount(text);
         }
-        catch (ArgumentException ex)
+        catch (EncoderFallbackException ex)
         {
-            throw new ArgumentException($"{location} is not valid Unicode text: {ex.Message}", ex);
+            throw new ArgumentException(
+                $"{location} is not valid Unicode text: it has an unpaired surrogate at index {ex.Index}; a string column value must be valid UTF-16.", ex);
         }
+
+        writer.WriteTextString(text);
+    }
+
+    /// <summary>A CBOR text string (major type 3) holding exactly <paramref name="bytes"/>, valid UTF-8 or not.</summary>
+    private static void WriteRawText(CborWriter writer, byte[] bytes)
+    {
+        var head = new CborWriter(CborConformanceMode.Lax);
+        head.WriteUInt64((ulong)bytes.Length);
+        var encoded = head.Encode();
+        // The head of an unsigned integer with the same argument, turned into major type 3.
+        encoded[0] |= 0x60;
+        writer.WriteEncodedValue([.. encoded, .. bytes]);
     }
 }

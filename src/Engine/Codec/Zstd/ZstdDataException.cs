@@ -1,10 +1,4 @@
 namespace HarmonyLite.Engine.Codec.Zstd;
 
-/// <summary>The compressed input is not a valid zstd frame: corrupt, truncated, or not zstd at all.</summary>
-public sealed class ZstdDataException : ZstdException
-{
-    public ZstdDataException(string message, string? errorName = null)
-        : base(message, errorName)
-    {
-    }
-}
+/// <summary>The compressed input is not valid zstd: corrupt, truncated, or not zstd at all.</summary>
+internal sealed class ZstdDataException(string message, Exception? innerException = null) : ZstdException(message, innerException);

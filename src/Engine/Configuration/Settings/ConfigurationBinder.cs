@@ -1,4 +1,4 @@
-using HarmonyLite.Engine.Toml;
+using HarmonyLite.Engine.Configuration.Toml;
 
 namespace HarmonyLite.Engine.Configuration.Settings;
 
@@ -25,33 +25,32 @@ internal sealed class ConfigurationBinder(string origin)
 
     private void Bind(TomlTable table, IReadOnlyList<string> path, ref HarmonyConfig config)
     {
-        foreach (var (name, value) in table)
+        foreach (var (name, value, line) in table.Entries)
         {
-            table.TryGetPosition(name, out var position);
             string[] keyPath = [.. path, name];
             var key = string.Join('.', keyPath);
             // A quoted key holding a dot is never one of ours, even if its text matches a dotted key.
             var exact = !name.Contains('.');
             if (exact && ConfigurationSchema.TryGetSetting(key, out var setting))
             {
-                _lines[key] = position.Line;
+                _lines[key] = line;
                 if (!setting.TryApply(ref config, value, out var problem))
                 {
-                    throw new ConfigurationException(origin, position.Line, key, problem);
+                    throw new ConfigurationException(origin, line, key, problem);
                 }
             }
             else if (exact && ConfigurationSchema.Tables.Contains(key))
             {
                 if (value is not TomlTable nested)
                 {
-                    throw new ConfigurationException(origin, position.Line, key, $"expected a table, got {TomlValueText.Show(value)}");
+                    throw new ConfigurationException(origin, line, key, $"expected a table, got {TomlValueText.Show(value)}");
                 }
-                _lines[key] = position.Line;
+                _lines[key] = line;
                 Bind(nested, keyPath, ref config);
             }
             else
             {
-                _warnings.Add(Unknown(key, value, position.Line));
+                _warnings.Add(Unknown(key, value, line));
             }
         }
     }

@@ -66,6 +66,7 @@ internal static class ConfigurationSchema
         Setting("nats.stream_prefix", new TextSettingType(StreamPrefixProblem), c => c.Nats.StreamPrefix, (c, v) => c with { Nats = c.Nats with { StreamPrefix = v } }),
         Setting("nats.bind_address", new HostPortSettingType(), c => c.Nats.BindAddress, (c, v) => c with { Nats = c.Nats with { BindAddress = v } }),
         Setting("nats.server_config", Text, c => c.Nats.ServerConfig, (c, v) => c with { Nats = c.Nats with { ServerConfig = v } }),
+        Setting("nats.cluster_secret", Secret, c => c.Nats.ClusterSecret, (c, v) => c with { Nats = c.Nats with { ClusterSecret = v } }),
         Setting("nats.seed_file", Text, c => c.Nats.SeedFile, (c, v) => c with { Nats = c.Nats with { SeedFile = v } }),
         Setting("nats.user_name", Text, c => c.Nats.UserName, (c, v) => c with { Nats = c.Nats with { UserName = v } }),
         Setting("nats.user_password", Secret, c => c.Nats.UserPassword, (c, v) => c with { Nats = c.Nats with { UserPassword = v } }),
@@ -125,13 +126,10 @@ internal static class ConfigurationSchema
         }
         if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
         {
-            return $"{TomlValueText.Show(value)} is not a valid URL";
+            return $"{TomlValueText.Show(SecretRedaction.Url(value))} is not a valid URL";
         }
-        return uri.Scheme switch
-        {
-            "nats" or "tls" => null,
-            "ws" or "wss" => $"{TomlValueText.Show(value)}: WebSocket connections are not supported by this version; use nats:// or tls://",
-            _ => $"{TomlValueText.Show(value)}: expected a nats:// or tls:// URL",
-        };
+        return uri.Scheme is "nats" or "tls" or "ws" or "wss"
+            ? null
+            : $"{TomlValueText.Show(SecretRedaction.Url(value))}: expected a nats://, tls://, ws:// or wss:// URL";
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using HarmonyLite.Engine.Toml;
+using HarmonyLite.Engine.Configuration.Toml;
 
 namespace HarmonyLite.Engine.Configuration.Settings;
 
@@ -37,7 +37,7 @@ internal sealed class TextListSettingType(Func<string, string?> validateItem) : 
         writer.WriteStartArray();
         foreach (var item in value)
         {
-            writer.WriteStringValue(TextSettingType.WithoutPassword(item));
+            writer.WriteStringValue(SecretRedaction.Url(item));
         }
         writer.WriteEndArray();
     }

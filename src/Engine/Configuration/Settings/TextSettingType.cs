@@ -4,12 +4,10 @@ namespace HarmonyLite.Engine.Configuration.Settings;
 
 /// <summary>
 /// A string. <paramref name="validate"/> returns a problem or null; <paramref name="secret"/> hides a set value
-/// in printed configuration; <paramref name="url"/> hides the password part of a URL.
+/// in printed configuration; <paramref name="url"/> hides the password or token of a URL.
 /// </summary>
 internal sealed class TextSettingType(Func<string, string?>? validate = null, bool secret = false, bool url = false) : SettingType<string>
 {
-    public const string Redacted = "<redacted>";
-
     public override string Expectation => "a string";
 
     public override bool TryConvert(object toml, out string value, out string problem)
@@ -20,16 +18,5 @@ internal sealed class TextSettingType(Func<string, string?>? validate = null, bo
     }
 
     public override void Write(Utf8JsonWriter writer, string value) =>
-        writer.WriteStringValue(secret && value.Length > 0 ? Redacted : url ? WithoutPassword(value) : value);
-
-    /// <summary>Replaces the password in <c>scheme://user:password@host</c> so printed settings do not leak it.</summary>
-    public static string WithoutPassword(string text)
-    {
-        if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':'))
-        {
-            return text;
-        }
-        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':')];
-        return new UriBuilder(uri) { UserName = user, Password = Redacted }.Uri.ToString();
-    }
+        writer.WriteStringValue(secret ? SecretRedaction.Secret(value) : url ? SecretRedaction.Url(value) : value);
 }

@@ -2,9 +2,7 @@ using System.Management.Automation;
 using System.Reflection;
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
-using HarmonyLite.Engine.Codec.Cbor;
 using HarmonyLite.Engine.Codec.Wire;
-using HarmonyLite.Engine.Codec.Zstd;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.EmbeddedNats;
 using HarmonyLite.Engine.Node;
@@ -55,7 +53,6 @@ public static class EngineErrorClassifier
         CaptureNotInstalledException e => new(ErrorCategory.NotInstalled, "CaptureNotInstalled", e.DatabasePath,
             "Install change capture with Install-HarmonyTriggers, or start a node on the database with Start-HarmonyNode."),
         NatsServerNotFoundException => new(ErrorCategory.NotInstalled, "NatsServerNotFound"),
-        ZstdUnavailableException => new(ErrorCategory.NotInstalled, "ZstdUnavailable"),
         HarmonyNodeException { InnerException: { } inner } => Classify(inner) with { ErrorId = "NodeFailed" },
         HarmonyNodeException => new(ErrorCategory.ResourceUnavailable, "NodeFailed"),
         EmbeddedNatsServerStartException => new(ErrorCategory.ResourceUnavailable, "EmbeddedNatsServerStart"),
@@ -74,8 +71,7 @@ public static class EngineErrorClassifier
         NatsPayloadTooLargeException e => new(ErrorCategory.LimitsExceeded, "NatsPayloadTooLarge", e.Subject),
         NatsException => new(ErrorCategory.ConnectionError, "Nats"),
         ChangeApplyException e => new(ErrorCategory.InvalidData, "ChangeApply", e.Table),
-        WireFormatException or CborDecodeException or ZstdDataException => new(ErrorCategory.InvalidData, "InvalidReplicationMessage"),
-        ZstdException => new(ErrorCategory.InvalidData, "Zstd"),
+        WireFormatException => new(ErrorCategory.InvalidData, "InvalidReplicationMessage"),
         SqliteException e => ClassifySqlite(e),
         OperationCanceledException => new(ErrorCategory.OperationStopped, "OperationStopped"),
         TimeoutException => new(ErrorCategory.OperationTimeout, "Timeout"),

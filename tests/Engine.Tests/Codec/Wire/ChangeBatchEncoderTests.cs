@@ -16,7 +16,7 @@ public sealed class ChangeBatchEncoderTests
 
         var error = Assert.Throws<ArgumentException>(() => _encoder.Encode(batch));
 
-        Assert.Equal("Column 'age' of change 0 (table 'users') holds a System.Int32; a change carries SQLite values only: null, long, double, string or byte[].", error.Message);
+        Assert.Equal("Column 'age' of change 0 (table 'users') holds a System.Int32; a change carries SQLite values only: null, long, double, string, RawText or byte[].", error.Message);
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class ChangeBatchEncoderTests
 
         var error = Assert.Throws<ArgumentException>(() => _encoder.Encode(batch));
 
-        Assert.StartsWith("Column 'name' of change 0 (table 'users') is not valid Unicode text: The text has an unpaired surrogate at index 4", error.Message);
+        Assert.StartsWith("Column 'name' of change 0 (table 'users') is not valid Unicode text: it has an unpaired surrogate at index 4", error.Message);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using HarmonyLite.Engine.Codec.Cbor.Values;
+using System.Formats.Cbor;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Replication;
 using Xunit;
@@ -34,7 +34,8 @@ public sealed class ChangeBatchRoundtripTests
                 ("one point one", 1.1),
                 ("one", 1.0)),
             Row("texts", ChangeOperation.Insert,
-                ("empty", ""), ("unicode", "zürich 水 \U0001F600"), ("json", "{\"a\": [1, 2]}"), ("nul inside", "a\0b")),
+                ("empty", ""), ("unicode", "zürich 水 \U0001F600"), ("json", "{\"a\": [1, 2]}"), ("nul inside", "a\0b"),
+                ("not utf-8", new RawText([0xFF, 0x00, 0xFE])), ("lone surrogate as utf-8", new RawText([0xED, 0xA0, 0x80]))),
             Row("blobs", ChangeOperation.Insert,
                 ("empty", Array.Empty<byte>()), ("bytes", new byte[] { 0, 1, 2, 255 })),
             Row("gone", ChangeOperation.Delete, ("id", 12L)),
@@ -73,14 +74,13 @@ public sealed class ChangeBatchRoundtripTests
     [Fact]
     public void The_envelope_says_version_then_compression_then_payload()
     {
-        var batch = ManyRows(200);
+        var reader = new CborReader(Compressing.Encode(ManyRows(200)));
 
-        var envelope = Assert.IsType<CborMap>(CborValue.Decode(Compressing.Encode(batch)));
-
-        Assert.Equal(["v", "z", "p"], envelope.Entries.Select(e => Assert.IsType<CborTextString>(e.Key).Value));
-        Assert.Equal(new CborInteger(ChangeBatch.FormatVersion), envelope.Entries[0].Value);
-        Assert.Equal(new CborInteger(1), envelope.Entries[1].Value);
-        Assert.IsType<CborByteString>(envelope.Entries[2].Value);
+        Assert.Equal(3, reader.ReadStartMap());
+        Assert.Equal(("v", (ulong)ChangeBatch.FormatVersion), (reader.ReadTextString(), reader.ReadUInt64()));
+        Assert.Equal(("z", 1UL), (reader.ReadTextString(), reader.ReadUInt64()));
+        Assert.Equal("p", reader.ReadTextString());
+        Assert.Equal(CborReaderState.ByteString, reader.PeekState());
     }
 
     [Fact]
@@ -89,9 +89,9 @@ public sealed class ChangeBatchRoundtripTests
         var big = ManyRows(200);
         var tiny = new ChangeBatch(1, "t", [Row("t", ChangeOperation.Delete, ("id", 1L))]);
 
-        Assert.Equal(new CborInteger(1), CompressionOf(Compressing.Encode(big)));
-        Assert.Equal(new CborInteger(0), CompressionOf(Compressing.Encode(tiny)));
-        Assert.Equal(new CborInteger(0), CompressionOf(Plain.Encode(big)));
+        Assert.Equal(1, CompressionOf(Compressing.Encode(big)));
+        Assert.Equal(0, CompressionOf(Compressing.Encode(tiny)));
+        Assert.Equal(0, CompressionOf(Plain.Encode(big)));
         Assert.True(Compressing.Encode(big).Length < Plain.Encode(big).Length / 3);
     }
 
@@ -105,12 +105,50 @@ public sealed class ChangeBatchRoundtripTests
         Assert.Equal(
             "a3617601617a0061705831a3616e03616263332d39616381a56174657573657273616f0261681903e8616e036163a262696401646e616d6563616e6e",
             Convert.ToHexStringLower(message));
-        var envelope = (CborMap)CborValue.Decode(message);
-        Assert.True(envelope.TryGetValue("p", out var payload));
-        Assert.Equal(
-            "{\"n\": 3, \"b\": \"3-9\", \"c\": [{\"t\": \"users\", \"o\": 2, \"h\": 1000, \"n\": 3, \"c\": {\"id\": 1, \"name\": \"ann\"}}]}",
-            CborValue.Decode(((CborByteString)payload).Value).ToDiagnosticString());
         BatchAssert.Equal(batch, Decoder.Decode(message));
+    }
+
+    [Fact]
+    public void Text_that_is_not_utf8_travels_as_its_bytes_in_a_text_string()
+    {
+        var raw = new RawText([0xFF, 0x00, 0xFE]);
+        var batch = new ChangeBatch(1, "1-1", [Row("t", ChangeOperation.Insert, ("bad text", raw), ("good text", "ok"))]);
+
+        var payload = ChangeBatchBadInputTests.PayloadOf(Plain.Encode(batch));
+        var decoded = Decoder.Decode(Compressing.Encode(batch));
+
+        // Major type 3 with a length of 3, then exactly the bytes: 63 ff00fe.
+        Assert.Contains("686261642074657874" + "63ff00fe", Convert.ToHexStringLower(payload));
+        var columns = Assert.Single(decoded.Changes).Columns;
+        Assert.Equal(raw, Assert.IsType<RawText>(columns[0].Value));
+        Assert.Equal("ok", Assert.IsType<string>(columns[1].Value));
+    }
+
+    [Theory]
+    [InlineData("61c3", "a lone lead byte")]
+    [InlineData("62c0af", "an overlong slash")]
+    [InlineData("63eda080", "a UTF-16 surrogate")]
+    [InlineData("64f4908080", "past U+10FFFF")]
+    [InlineData("7f61ff61feff", "indefinite-length chunks")]
+    public void A_text_string_that_is_not_utf8_decodes_to_RawText(string valueHex, string what)
+    {
+        var message = ChangeBatchBadInputTests.PlainMessage(Convert.FromHexString(
+            "a3 616e 01 6162 6131 6163 81 a5 6174 6174 616f 01 6168 00 616e 00 6163 a1 6178".Replace(" ", "") + valueHex));
+
+        var value = Assert.Single(Assert.Single(Decoder.Decode(message).Changes).Columns).Value;
+
+        var raw = Assert.IsType<RawText>(value);
+        Assert.True(raw.Bytes.Length > 0, what);
+    }
+
+    [Fact]
+    public void RawText_holding_valid_utf8_arrives_as_a_string()
+    {
+        var batch = new ChangeBatch(1, "1-1", [Row("t", ChangeOperation.Insert, ("text", new RawText("zürich"u8.ToArray())))]);
+
+        var value = Assert.Single(Assert.Single(Decoder.Decode(Plain.Encode(batch)).Changes).Columns).Value;
+
+        Assert.Equal("zürich", Assert.IsType<string>(value));
     }
 
     [Fact]
@@ -130,8 +168,17 @@ public sealed class ChangeBatchRoundtripTests
             .Select(i => Row("orders", ChangeOperation.Insert, ("id", (long)i), ("customer", $"customer {i % 17}"), ("amount", i * 1.25), ("note", null), ("tag", new byte[] { (byte)i })))
             .ToList());
 
-    private static CborValue CompressionOf(byte[] message) =>
-        ((CborMap)CborValue.Decode(message)).TryGetValue("z", out var compression) ? compression : CborUndefined.Instance;
+    private static int CompressionOf(byte[] message)
+    {
+        var reader = new CborReader(message);
+        reader.ReadStartMap();
+        while (reader.ReadTextString() != "z")
+        {
+            reader.SkipValue();
+        }
+
+        return (int)reader.ReadUInt64();
+    }
 
     private static ChangeBatchEncoder Encoder(bool compress) => compress ? Compressing : Plain;
 
