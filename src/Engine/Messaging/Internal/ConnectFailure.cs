@@ -26,7 +26,7 @@ internal static class ConnectFailure
             var check = options.Credentials == "no credentials"
                 ? "It requires credentials and none were given: set nats.user_name and nats.user_password, a token or user:password in nats.urls, or nats.seed_file."
                 : $"Check {options.Credentials}{(options.SeedPublicKey is { } key ? $" (the server's authorization must list the nkey {key})" : "")}.";
-            return One(new MessagingAuthenticationException(server.Url, $"The NATS server {where} refused the client's credentials ({refused.Error}). {check}", failure), server, refused.Error);
+            return One(new MessagingAuthenticationException(server.Url, $"The NATS server {where} refused the client's credentials ({NatsErrors.ServerSaid(refused)}). {check}", failure), server, NatsErrors.ServerSaid(refused));
         }
         if (chain.OfType<AuthenticationException>().FirstOrDefault() is { } untrusted)
         {

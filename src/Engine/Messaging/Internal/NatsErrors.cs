@@ -33,14 +33,18 @@ internal static class NatsErrors
         _ when IsUnanswered(exception) => new MessagingUnavailableException(
             $"{what}: JetStream on {server} did not answer in time. Check that the server (or a majority of its cluster) is up; a cluster that is still forming answers within a minute.", exception),
         NatsServerException { IsAuthError: true } server1 => new MessagingAuthenticationException(server,
-            $"{what}: {server} refused the client's credentials ({server1.Error}). Check nats.user_name/nats.user_password, the token or user:password in nats.urls, or nats.seed_file.", exception),
+            $"{what}: {server} refused the client's credentials ({ServerSaid(server1)}). Check nats.user_name/nats.user_password, the token or user:password in nats.urls, or nats.seed_file.", exception),
         NatsServerException denied when denied.Error.Contains("permission", StringComparison.OrdinalIgnoreCase) => new MessagingAuthenticationException(server,
-            $"{what}: {server} denied it ({denied.Error}). Check the permissions of the NATS user HarmonyLite connects as: it publishes and subscribes to its subjects, $JS.API.> and _INBOX.>.", exception),
+            $"{what}: {server} denied it ({ServerSaid(denied)}). Check the permissions of the NATS user HarmonyLite connects as: it publishes and subscribes to its subjects, $JS.API.> and _INBOX.>.", exception),
         NatsJSProtocolException { HeaderCode: 409 } gone when gone.HeaderMessageText?.Contains("deleted", StringComparison.OrdinalIgnoreCase) == true =>
             new MessagingRefusedException(MessagingRefusal.NotFound, what, $"{what}: the consumer was deleted on {server} ({gone.HeaderMessageText}).", exception),
         NatsKVException or NatsObjException => new MessagingRefusedException(MessagingRefusal.Other, what, $"{what}: {exception.Message}", exception),
         _ => new MessagingUnavailableException($"{what}: the NATS connection to {server} failed ({exception.Message}); it reconnects by itself.", exception),
     };
+
+    /// <summary>What the server said, as it said it (NATS.Net lower-cases <see cref="NatsServerException.Error"/>).</summary>
+    public static string ServerSaid(NatsServerException exception) =>
+        exception.Message.StartsWith("Server error: ", StringComparison.Ordinal) ? exception.Message["Server error: ".Length..] : exception.Error;
 
     private static MessagingException FromApiError(NatsJSApiException api, string what, string server)
     {
