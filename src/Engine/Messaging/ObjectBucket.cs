@@ -147,6 +147,8 @@ public sealed class ObjectBucket
     {
         try
         {
+            // NATS.Net deletes a deleted object again without complaint: ask whether there is one first.
+            await _store.GetInfoAsync(name, cancellationToken: cancellationToken).ConfigureAwait(false);
             await _store.DeleteAsync(name, cancellationToken).ConfigureAwait(false);
             return true;
         }
