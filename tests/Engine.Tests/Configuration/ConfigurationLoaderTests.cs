@@ -161,7 +161,7 @@ public sealed class ConfigurationLoaderTests
     [InlineData("[snapshot]\nstore = \"ftp\"\n", 2, "snapshot.store", "expected one of \"nats\", \"file\", \"s3\", \"webdav\", \"sftp\", got \"ftp\"")]
     [InlineData("[nats]\nurls = \"nats://a:4222\"\n", 2, "nats.urls", "expected an array of strings, got \"nats://a:4222\"")]
     [InlineData("[nats]\nurls = [\"nats://a:4222\", 5]\n", 2, "nats.urls", "element 2: expected a string, got 5")]
-    [InlineData("[nats]\nurls = [\"ws://a:80\"]\n", 2, "nats.urls", "WebSocket connections are not supported by this version")]
+    [InlineData("[nats]\nurls = [\"ftp://a:80\"]\n", 2, "nats.urls", "expected a nats://, tls://, ws:// or wss:// URL")]
     [InlineData("[nats]\nbind_address = \"4222\"\n", 2, "nats.bind_address", "expected host:port")]
     [InlineData("[nats]\nstream_prefix = \"a.b\"\n", 2, "nats.stream_prefix", "must be usable in a JetStream stream name")]
     [InlineData("snapshot = 1\n", 1, "snapshot", "expected a table, got 1")]

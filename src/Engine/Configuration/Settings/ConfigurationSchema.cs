@@ -129,9 +129,8 @@ internal static class ConfigurationSchema
         }
         return uri.Scheme switch
         {
-            "nats" or "tls" => null,
-            "ws" or "wss" => $"{TomlValueText.Show(value)}: WebSocket connections are not supported by this version; use nats:// or tls://",
-            _ => $"{TomlValueText.Show(value)}: expected a nats:// or tls:// URL",
+            "nats" or "tls" or "ws" or "wss" => null,
+            _ => $"{TomlValueText.Show(value)}: expected a nats://, tls://, ws:// or wss:// URL",
         };
     }
 }
