@@ -25,25 +25,17 @@ public sealed class KeyValueBucket
 
     internal static async Task<KeyValueBucket> OpenAsync(MessagingConnection connection, KeyValueBucketSettings settings, ILogger logger, CancellationToken cancellationToken)
     {
-        var what = $"key-value bucket {settings.Name}";
         var context = new NatsKVContext(connection.JetStream);
-        try
-        {
-            var store = await ReplicatedBucket.CreateAsync(settings.Replicas, what, settings.ReplicasSetting, logger,
-                async copies => (NatsKVStore)await context.CreateOrUpdateStoreAsync(new NatsKVConfig(settings.Name)
-                {
-                    Description = settings.Description,
-                    History = settings.History,
-                    MaxAge = settings.MaxAge,
-                    NumberOfReplicas = copies,
-                    Storage = NatsKVStorageType.File,
-                }, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            return new KeyValueBucket(store, connection);
-        }
-        catch (Exception ex) when (NatsErrors.IsNats(ex))
-        {
-            throw connection.Failure(ex, $"Opening the {what}");
-        }
+        var store = await ReplicatedBucket.CreateAsync(connection, settings.Replicas, $"key-value bucket {settings.Name}", settings.ReplicasSetting, logger,
+            async copies => (NatsKVStore)await context.CreateOrUpdateStoreAsync(new NatsKVConfig(settings.Name)
+            {
+                Description = settings.Description,
+                History = settings.History,
+                MaxAge = settings.MaxAge,
+                NumberOfReplicas = copies,
+                Storage = NatsKVStorageType.File,
+            }, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return new KeyValueBucket(store, connection);
     }
 
     /// <summary>Writes <paramref name="key"/> if it has no value (never written, deleted or expired); returns the new revision, or null when it has one.</summary>

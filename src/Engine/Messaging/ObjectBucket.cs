@@ -27,23 +27,15 @@ public sealed class ObjectBucket
 
     internal static async Task<ObjectBucket> OpenAsync(MessagingConnection connection, ObjectBucketSettings settings, ILogger logger, CancellationToken cancellationToken)
     {
-        var what = $"object store bucket {settings.Name}";
         var context = new NatsObjContext(connection.JetStream);
-        try
-        {
-            var store = await ReplicatedBucket.CreateAsync(settings.Replicas, what, settings.ReplicasSetting, logger,
-                async copies => (NatsObjStore)await context.CreateObjectStoreAsync(new NatsObjConfig(settings.Name)
-                {
-                    Description = settings.Description,
-                    NumberOfReplicas = copies,
-                    Storage = NatsObjStorageType.File,
-                }, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-            return new ObjectBucket(store, connection);
-        }
-        catch (Exception ex) when (NatsErrors.IsNats(ex))
-        {
-            throw connection.Failure(ex, $"Opening the {what}");
-        }
+        var store = await ReplicatedBucket.CreateAsync(connection, settings.Replicas, $"object store bucket {settings.Name}", settings.ReplicasSetting, logger,
+            async copies => (NatsObjStore)await context.CreateObjectStoreAsync(new NatsObjConfig(settings.Name)
+            {
+                Description = settings.Description,
+                NumberOfReplicas = copies,
+                Storage = NatsObjStorageType.File,
+            }, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return new ObjectBucket(store, connection);
     }
 
     /// <summary>
