@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using HarmonyLite.Nats;
 using HarmonyLite.TestSupport;
+using NATS.Client.Core;
 
 namespace HarmonyLite.Bench;
 
-/// <summary>Core NATS throughput against a local nats-server: publish only, and publish to subscriber end to end.</summary>
+/// <summary>Core NATS throughput of NATS.Net against a local nats-server: publish only, publish to subscriber, request/reply.</summary>
 public sealed class NatsCoreBench : IBenchSuite
 {
     private const int Messages = 500_000;
@@ -15,10 +15,10 @@ public sealed class NatsCoreBench : IBenchSuite
     public async Task RunAsync(BenchReport report, CancellationToken cancellationToken)
     {
         await using var server = await NatsServerProcess.StartAsync(new NatsServerOptions { JetStream = false }, cancellationToken);
-        var options = new NatsOptions { Urls = [server.Url], Name = "bench" };
+        var options = new NatsOpts { Url = server.Url, Name = "bench" };
         var payload = new byte[PayloadSize];
 
-        await using (var publisher = await NatsConnection.ConnectAsync(options, cancellationToken))
+        await using (var publisher = new NatsConnection(options))
         {
             await PublishAllAsync(publisher, "bench.warmup", payload, 50_000, cancellationToken);
             var clock = Stopwatch.StartNew();
@@ -28,36 +28,36 @@ public sealed class NatsCoreBench : IBenchSuite
             report.Figure(Name, "publish only, payload bandwidth", Messages * (double)PayloadSize / clock.Elapsed.TotalSeconds / (1024 * 1024), "MiB/s");
         }
 
-        await using (var publisher = await NatsConnection.ConnectAsync(options, cancellationToken))
-        await using (var subscriber = await NatsConnection.ConnectAsync(options with { SubscriptionCapacity = Messages }, cancellationToken))
+        await using (var publisher = new NatsConnection(options))
+        await using (var subscriber = new NatsConnection(options with { SubPendingChannelCapacity = Messages }))
         {
-            await using var sub = await subscriber.SubscribeAsync("bench.e2e", ct: cancellationToken);
+            await using var sub = await subscriber.SubscribeCoreAsync<byte[]>("bench.e2e", cancellationToken: cancellationToken);
+            await subscriber.PingAsync(cancellationToken);
             var clock = Stopwatch.StartNew();
             var received = Task.Run(async () =>
             {
                 var count = 0;
-                while (count < Messages && await sub.Messages.WaitToReadAsync(cancellationToken))
-                    while (count < Messages && sub.Messages.TryRead(out _)) count++;
+                while (count < Messages && await sub.Msgs.WaitToReadAsync(cancellationToken))
+                    while (count < Messages && sub.Msgs.TryRead(out _)) count++;
                 return count;
             }, cancellationToken);
             await PublishAllAsync(publisher, "bench.e2e", payload, Messages, cancellationToken);
             var count = await received;
             clock.Stop();
-            report.Figure(Name, $"publish -> subscribe end to end, {PayloadSize} B payload", count / clock.Elapsed.TotalSeconds, "msgs/s",
-                sub.DroppedMessages == 0 ? null : $"{sub.DroppedMessages} dropped");
+            report.Figure(Name, $"publish -> subscribe end to end, {PayloadSize} B payload", count / clock.Elapsed.TotalSeconds, "msgs/s");
         }
 
-        await using (var nats = await NatsConnection.ConnectAsync(options, cancellationToken))
+        await using (var nats = new NatsConnection(options))
         {
-            await using var service = await nats.SubscribeAsync("bench.rpc", ct: cancellationToken);
+            await using var service = await nats.SubscribeCoreAsync<byte[]>("bench.rpc", cancellationToken: cancellationToken);
             var responder = Task.Run(async () =>
             {
-                await foreach (var msg in service.Messages.ReadAllAsync(cancellationToken)) await msg.ReplyAsync(msg.Data, ct: cancellationToken);
+                await foreach (var msg in service.Msgs.ReadAllAsync(cancellationToken)) await msg.ReplyAsync(msg.Data, cancellationToken: cancellationToken);
             }, cancellationToken);
             const int requests = 10_000;
-            for (var i = 0; i < 500; i++) await nats.RequestAsync("bench.rpc", payload, ct: cancellationToken);
+            for (var i = 0; i < 500; i++) await nats.RequestAsync<byte[], byte[]>("bench.rpc", payload, cancellationToken: cancellationToken);
             var clock = Stopwatch.StartNew();
-            for (var i = 0; i < requests; i++) await nats.RequestAsync("bench.rpc", payload, ct: cancellationToken);
+            for (var i = 0; i < requests; i++) await nats.RequestAsync<byte[], byte[]>("bench.rpc", payload, cancellationToken: cancellationToken);
             clock.Stop();
             report.Figure(Name, "request/reply round trip, sequential", clock.Elapsed.TotalMilliseconds * 1000 / requests, "µs");
             await service.UnsubscribeAsync();
@@ -67,7 +67,7 @@ public sealed class NatsCoreBench : IBenchSuite
 
     private static async Task PublishAllAsync(NatsConnection nats, string subject, byte[] payload, int count, CancellationToken ct)
     {
-        for (var i = 0; i < count; i++) await nats.PublishAsync(subject, payload, ct: ct);
+        for (var i = 0; i < count; i++) await nats.PublishAsync(subject, payload, cancellationToken: ct);
         await nats.PingAsync(ct);
     }
 }

@@ -1,6 +1,6 @@
 using HarmonyLite.EndToEnd.Tests.Harness;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 using Xunit;
 
 namespace HarmonyLite.EndToEnd.Tests;
@@ -69,12 +69,12 @@ public sealed class NodeRoleTests : IClassFixture<NodeRoleClusterFixture>
         Assert.DoesNotContain("harmonylite-node-3", consumers);
     }
 
-    private Task<ulong> LastSequenceAsync() => WithJetStreamAsync(async js => (await js.GetStreamInfoAsync(Stream)).State.LastSequence);
+    private Task<ulong> LastSequenceAsync() => WithJetStreamAsync(async js => (await js.GetStreamAsync(Stream)).Info.State.LastSeq);
 
     /// <summary>Runs <paramref name="action"/> with a JetStream client connected to node 1's embedded server.</summary>
-    private async Task<T> WithJetStreamAsync<T>(Func<JetStreamContext, Task<T>> action)
+    private async Task<T> WithJetStreamAsync<T>(Func<NatsJSContext, Task<T>> action)
     {
-        await using var nats = await NatsConnection.ConnectAsync(new NatsOptions { Urls = [_cluster[1].NatsUrl!], Name = "e2e-test" }, CancellationToken.None);
-        return await action(new JetStreamContext(nats));
+        await using var nats = new NatsConnection(new NatsOpts { Url = _cluster[1].NatsUrl!, Name = "e2e-test" });
+        return await action(new NatsJSContext(nats));
     }
 }

@@ -1,6 +1,6 @@
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Codec.Wire;
-using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Sqlite;
 using Microsoft.Extensions.Logging;
 

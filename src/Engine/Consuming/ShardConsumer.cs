@@ -3,11 +3,8 @@ using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Sqlite;
-using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Capture;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -18,8 +15,10 @@ namespace HarmonyLite.Engine.Consuming;
 /// transaction that also records its stream position, acknowledged only after the commit. A message
 /// at or below the recorded position is acknowledged without applying (it was applied before a crash).
 /// A message that cannot be decoded or applied is quarantined with its error at once, so the rest of the
-/// stream keeps flowing; a busy database is waited out. A message past one never applied (the stream
-/// dropped messages while this node was behind) goes to <see cref="StreamGapRecovery"/> first.
+/// stream keeps flowing; a busy database is waited out. A message past one never applied goes to
+/// <see cref="StreamGapRecovery"/> first when the stream dropped the ones between (its first sequence is past them);
+/// while the stream still holds them they were lost on the way (a server restart, a reconnect), and the consumer is
+/// recreated from the applied position.
 /// </summary>
 public sealed class ShardConsumer
 {
@@ -29,7 +28,10 @@ public sealed class ShardConsumer
 
     private static readonly TimeSpan StallCheckInterval = TimeSpan.FromSeconds(5);
 
-    private readonly JetStreamContext _jetStream;
+    /// <summary>Times the consumer is recreated at one position for messages lost on the way before they count as gone.</summary>
+    private const int MaxReopensAtOnePosition = 3;
+
+    private readonly ReplicationLog _log;
     private readonly ChangeApplier _applier;
     private readonly QuarantineStore _quarantine;
     private readonly StreamGapRecovery _gapRecovery;
@@ -49,19 +51,21 @@ public sealed class ShardConsumer
     private long _lastFlushTicks = Environment.TickCount64;
     private long _lastActiveTicks;
     private bool _handling;
+    private ulong _reopenedAt;
+    private int _reopens;
 
     /// <param name="ownSequences">
     /// The stream positions this node's publisher stored: those messages are passed over unread. Everything else is
     /// checked against the row versions, including this node's batches from before a restart or a snapshot restore.
     /// </param>
-    public ShardConsumer(long nodeId, OwnStreamSequences ownSequences, int shard, ReplicationTopology topology, JetStreamContext jetStream, ChangeApplier applier,
+    public ShardConsumer(long nodeId, OwnStreamSequences ownSequences, int shard, ReplicationLog log, ChangeApplier applier,
         QuarantineStore quarantine, StreamGapRecovery gapRecovery, NodeCounters counters, ILogger logger)
     {
         _nodeId = nodeId;
         _ownSequences = ownSequences;
         Shard = shard;
-        Stream = topology.StreamName(shard);
-        _jetStream = jetStream;
+        Stream = log.Topology.StreamName(shard);
+        _log = log;
         _applier = applier;
         _quarantine = quarantine;
         _gapRecovery = gapRecovery;
@@ -98,23 +102,24 @@ public sealed class ShardConsumer
             Task? watchdog = null;
             try
             {
-                var consumer = await CreateConsumerAsync(stopping).ConfigureAwait(false);
+                var feed = await OpenFeedAsync(stopping).ConfigureAwait(false);
                 restart = 0;
                 MarkActive();
                 watchdog = CancelWhenStalledAsync(stalled);
-                await foreach (var message in consumer.ConsumeAsync(new ConsumeOptions { MaxMessages = 256, IdleHeartbeat = TimeSpan.FromSeconds(5) }, stalled.Token).ConfigureAwait(false))
+                await foreach (var message in feed.ReadAllAsync(stalled.Token).ConfigureAwait(false))
                 {
                     Volatile.Write(ref _handling, true);
+                    bool goOn;
                     try
                     {
-                        await HandleAsync(message, aborting).ConfigureAwait(false);
+                        goOn = await HandleAsync(message, aborting).ConfigureAwait(false);
                     }
                     finally
                     {
                         Volatile.Write(ref _handling, false);
                         MarkActive();
                     }
-                    if (stopping.IsCancellationRequested) break;
+                    if (stopping.IsCancellationRequested || !goOn) break;
                 }
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -127,7 +132,7 @@ public sealed class ShardConsumer
                 _logger.LogWarning("Consuming {Stream} received nothing for {Timeout} while the stream holds messages past #{Applied}; recreating the consumer from sequence {Next}",
                     Stream, StallTimeout, AppliedSequence, AppliedSequence + 1);
             }
-            catch (Exception ex) when (ex is NatsException && !stopping.IsCancellationRequested)
+            catch (MessagingException ex) when (!stopping.IsCancellationRequested)
             {
                 _counters.Error($"Consuming {Stream} stopped: {ex.Message}");
                 _logger.LogWarning("Consuming {Stream} stopped ({Error}); resuming from sequence {Next}", Stream, ex.Message, AppliedSequence + 1);
@@ -167,9 +172,9 @@ public sealed class ShardConsumer
                 ulong last;
                 try
                 {
-                    last = (await _jetStream.GetStreamInfoAsync(Stream, cancellationToken: stalled.Token).ConfigureAwait(false)).State.LastSequence;
+                    last = (await _log.ReadRangeAsync(Stream, stalled.Token).ConfigureAwait(false)).LastSequence;
                 }
-                catch (NatsException)
+                catch (MessagingException)
                 {
                     continue; // the cluster cannot say right now; ask again next round
                 }
@@ -205,32 +210,22 @@ public sealed class ShardConsumer
     // The durable consumer is recreated from the database's own position at every start: the position
     // committed with the data is the truth, whatever the consumer's ack floor says (a restored snapshot
     // may even move it backwards).
-    private async Task<JetStreamConsumer> CreateConsumerAsync(CancellationToken cancellationToken)
+    private async Task<ShardFeed> OpenFeedAsync(CancellationToken cancellationToken)
     {
-        try { await _jetStream.DeleteConsumerAsync(Stream, ConsumerName, cancellationToken).ConfigureAwait(false); }
-        catch (JetStreamApiException ex) when (ex.ErrorCode == JetStreamErrorCode.ConsumerNotFound) { }
         var next = AppliedSequence + 1;
-        var config = new ConsumerConfig(ConsumerName)
-        {
-            Description = $"HarmonyLite node {unchecked((ulong)_nodeId)} applying {Stream}",
-            DeliverPolicy = next <= 1 ? DeliverPolicy.All : DeliverPolicy.ByStartSequence,
-            OptStartSequence = next <= 1 ? null : next,
-            AckPolicy = AckPolicy.Explicit,
-            AckWait = TimeSpan.FromSeconds(60),
-            MaxDeliver = -1,
-            MaxAckPending = 1024,
-        };
-        var consumer = await _jetStream.CreateOrUpdateConsumerAsync(Stream, config, cancellationToken).ConfigureAwait(false);
+        var feed = await _log.OpenFeedAsync(Stream, ConsumerName, next, $"HarmonyLite node {unchecked((ulong)_nodeId)} applying {Stream}", cancellationToken).ConfigureAwait(false);
         _logger.LogInformation("Consuming {Stream} from sequence {Next}", Stream, next);
-        return consumer;
+        return feed;
     }
 
-    private async Task HandleAsync(JetStreamMsg message, CancellationToken cancellationToken)
+    /// <returns>False when the consumer must be recreated from the applied position: messages were lost on the way.</returns>
+    private async Task<bool> HandleAsync(ReplicationMessage message, CancellationToken cancellationToken)
     {
-        var sequence = message.Metadata.StreamSequence;
+        var sequence = message.Sequence;
         await _applierGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (sequence > AppliedSequence + 1 && await WereLostInDeliveryAsync(sequence, cancellationToken).ConfigureAwait(false)) return false;
             if (sequence > AppliedSequence + 1)
                 await AdvanceAsync(await _gapRecovery.RecoverAsync(Stream, AppliedSequence, sequence, _applier, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             if (sequence > AppliedSequence) await ApplyAsync(message, sequence, cancellationToken).ConfigureAwait(false);
@@ -240,6 +235,26 @@ public sealed class ShardConsumer
             _applierGate.Release();
         }
         await message.AckAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>
+    /// Whether the messages between the applied position and <paramref name="delivered"/> are still in the stream, so
+    /// that they were lost on the way (a server restart or a reconnect loses what was in flight) rather than dropped by
+    /// the stream. Asked again from the same position a few times and still not delivered, they count as gone.
+    /// </summary>
+    private async Task<bool> WereLostInDeliveryAsync(ulong delivered, CancellationToken cancellationToken)
+    {
+        var applied = AppliedSequence;
+        var range = await _log.ReadRangeAsync(Stream, cancellationToken).ConfigureAwait(false);
+        if (range.FirstSequence > applied + 1) return false;
+        _reopens = _reopenedAt == applied ? _reopens + 1 : 1;
+        _reopenedAt = applied;
+        if (_reopens > MaxReopensAtOnePosition) return false;
+        _counters.Error($"{Stream} delivered #{delivered} after #{applied} while it holds #{applied + 1}; the consumer was recreated");
+        _logger.LogWarning("{Stream} delivered #{Delivered} after #{Applied}, though the stream still holds messages {First} to {Last}: the ones between were lost on the way (a NATS server restart or a reconnect can do that). Consuming again from #{Next}",
+            Stream, delivered, applied, range.FirstSequence, range.LastSequence, applied + 1);
+        return true;
     }
 
     /// <summary>
@@ -247,7 +262,7 @@ public sealed class ShardConsumer
     /// stream positions) are passed over unread; a message that merely claims to come from this node is checked against
     /// the row versions like any other. Neither costs a write transaction when its changes are here already.
     /// </summary>
-    private async Task ApplyAsync(JetStreamMsg message, ulong sequence, CancellationToken cancellationToken)
+    private async Task ApplyAsync(ReplicationMessage message, ulong sequence, CancellationToken cancellationToken)
     {
         if (_ownSequences.Contains(Stream, sequence))
         {
@@ -290,7 +305,7 @@ public sealed class ShardConsumer
         }
     }
 
-    private async Task QuarantineAsync(JetStreamMsg message, ulong sequence, Exception error, CancellationToken cancellationToken)
+    private async Task QuarantineAsync(ReplicationMessage message, ulong sequence, Exception error, CancellationToken cancellationToken)
     {
         // Quarantine first, then advance: a crash in between quarantines the message twice, never loses it.
         await _quarantine.AddAsync(Stream, sequence, message.Data, error.Message, 1, cancellationToken).ConfigureAwait(false);

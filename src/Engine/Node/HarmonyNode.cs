@@ -1,13 +1,12 @@
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Consuming;
 using HarmonyLite.Engine.EmbeddedNats;
 using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Publishing;
 using HarmonyLite.Engine.Snapshots;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -35,8 +34,8 @@ public sealed class HarmonyNode : IAsyncDisposable
     private ApplyConnections? _quarantineConnections;
     private readonly List<Task> _loops = new();
     private EmbeddedNatsServer? _embedded;
-    private NatsConnection? _nats;
-    private JetStreamContext? _jetStream;
+    private MessagingConnection? _messaging;
+    private ReplicationLog? _log;
     private CaptureInstaller? _capture;
     private ChangeReader? _reader;
     private DatabaseChangeWatcher? _watcher;
@@ -86,9 +85,9 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (DatabaseFileSwap.RecoverInterrupted(db) is { } recovered) _logger.LogWarning("{Recovered}", recovered);
 
         var urls = await StartNatsServerAsync(cancellationToken).ConfigureAwait(false);
-        _nats = await NatsConnection.ConnectAsync(NatsOptionsFactory.Create(Config, urls, _loggerFactory), cancellationToken).ConfigureAwait(false);
-        _jetStream = new JetStreamContext(_nats);
-        var streams = await new ReplicationStreams(_jetStream, _topology, Config.ReplicationLog, _logger).EnsureAsync(cancellationToken).ConfigureAwait(false);
+        _messaging = await MessagingConnector.ConnectAsync(Config, urls, _loggerFactory, cancellationToken).ConfigureAwait(false);
+        _log = _messaging.OpenReplicationLog(_topology, Config.ReplicationLog, _logger);
+        var streams = await _log.EnsureStreamsAsync(cancellationToken).ConfigureAwait(false);
 
         // Before this process opens the database: a restore replaces the file and refuses while anyone holds it.
         await RestoreIfNeededAsync(db, streams, cancellationToken).ConfigureAwait(false);
@@ -117,7 +116,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         _watcher = new DatabaseChangeWatcher(db, Config.PollingInterval > TimeSpan.Zero ? Config.PollingInterval : TimeSpan.FromSeconds(1));
         if (!_watcher.IsWatchingFileSystem)
             _logger.LogWarning("Cannot watch {Database} for changes ({Reason}); polling every {Interval}", db, _watcher.WatchError, _watcher.PollingInterval);
-        var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), _reader, _capture, _jetStream, _watcher, _counters,
+        var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), _reader, _capture, _log, _watcher, _counters,
             _loggerFactory.CreateLogger("HarmonyLite.Publisher"), Config.Replicate ? _ownSequences : null);
 
         _loops.Add(RunLoopAsync("publisher", () => publisher.RunAsync(_stopping.Token, _aborting.Token)));
@@ -139,7 +138,7 @@ public sealed class HarmonyNode : IAsyncDisposable
 
         _state = NodeState.Running;
         _logger.LogInformation("Node {NodeId} replicating {Database} over {Shards} shard stream(s) via {Url}",
-            unchecked((ulong)NodeId), db, _topology.Shards, _nats.ConnectedUrl);
+            unchecked((ulong)NodeId), db, _topology.Shards, _messaging.ServerUrl);
     }
 
     /// <summary>
@@ -148,10 +147,9 @@ public sealed class HarmonyNode : IAsyncDisposable
     /// restore does not lose them: they come back from the stream.
     /// </summary>
     /// <remarks>A damaged snapshot leaves the database untouched; the plan is made again without it (an older snapshot, or the streams).</remarks>
-    private async Task RestoreIfNeededAsync(string db, IReadOnlyList<StreamInfo> streams, CancellationToken cancellationToken)
+    private async Task RestoreIfNeededAsync(string db, IReadOnlyList<StreamRange> ranges, CancellationToken cancellationToken)
     {
-        var ranges = streams.Select(s => new StreamRange(s.Config.Name, s.State.FirstSequence, s.State.LastSequence)).ToList();
-        if (Config.Snapshot.Enabled) _snapshots = await SnapshotService.OpenAsync(Config, _loggerFactory, _nats, cancellationToken).ConfigureAwait(false);
+        if (Config.Snapshot.Enabled) _snapshots = await SnapshotService.OpenAsync(Config, _loggerFactory, _messaging, cancellationToken).ConfigureAwait(false);
         var refused = new List<string>();
         while (true)
         {
@@ -184,21 +182,13 @@ public sealed class HarmonyNode : IAsyncDisposable
         await using var capture = await CaptureInstaller.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
         await using var reader = await ChangeReader.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
         using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromSeconds(1));
-        var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), reader, capture, _jetStream!, watcher, _counters,
+        var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), reader, capture, _log!, watcher, _counters,
             _loggerFactory.CreateLogger("HarmonyLite.Publisher"));
         await publisher.PublishPendingAsync(cancellationToken, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<IReadOnlyDictionary<string, ulong>> ReadLastSequencesAsync(CancellationToken cancellationToken)
-    {
-        var result = new Dictionary<string, ulong>();
-        foreach (var stream in _topology.StreamNames)
-        {
-            var info = await _jetStream!.GetStreamInfoAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-            result[stream] = info.State.LastSequence;
-        }
-        return result;
-    }
+    private async Task<IReadOnlyDictionary<string, ulong>> ReadLastSequencesAsync(CancellationToken cancellationToken) =>
+        (await _log!.ReadRangesAsync(cancellationToken).ConfigureAwait(false)).ToDictionary(r => r.Stream, r => r.LastSequence);
 
     private async Task<IReadOnlyList<string>> StartNatsServerAsync(CancellationToken cancellationToken)
     {
@@ -304,21 +294,20 @@ public sealed class HarmonyNode : IAsyncDisposable
         foreach (var shard in _topology.ShardNumbers)
         {
             var stream = _topology.StreamName(shard);
-            ulong first = 0, last = 0;
-            if (_jetStream is not null && _state == NodeState.Running)
+            var range = StreamRange.Empty(stream);
+            if (_log is not null && _state == NodeState.Running)
             {
                 try
                 {
-                    var info = await _jetStream.GetStreamInfoAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-                    (first, last) = (info.State.FirstSequence, info.State.LastSequence);
+                    range = await _log.ReadRangeAsync(stream, cancellationToken).ConfigureAwait(false);
                 }
-                catch (NatsException ex)
+                catch (MessagingException ex)
                 {
                     _counters.Error($"Reading {stream} from NATS failed: {ex.Message}");
                 }
             }
             var applied = _shards.FirstOrDefault(w => w.Consumer.Shard == shard)?.Consumer.AppliedSequence ?? 0;
-            shards.Add(new ShardStatus(shard, stream, first, last, applied));
+            shards.Add(new ShardStatus(shard, stream, range.FirstSequence, range.LastSequence, applied));
         }
         long pending = 0, quarantined = 0;
         if (_state == NodeState.Running)
@@ -329,7 +318,7 @@ public sealed class HarmonyNode : IAsyncDisposable
             await using var quarantine = await QuarantineStore.OpenAsync(Config.DbPath, null, cancellationToken).ConfigureAwait(false);
             quarantined = await quarantine.CountAsync(cancellationToken).ConfigureAwait(false);
         }
-        return new NodeStatus(NodeId, _state, Config.DbPath, _nats?.ConnectedUrl ?? "", StartedAt, shards,
+        return new NodeStatus(NodeId, _state, Config.DbPath, _messaging?.ServerUrl ?? "", StartedAt, shards,
             _counters.PublishedBatches, _counters.AppliedBatches, pending, quarantined, _counters.LastError);
     }
 
@@ -345,13 +334,9 @@ public sealed class HarmonyNode : IAsyncDisposable
         // The scheduler gives up the snapshot lease, which needs the connection still open.
         if (_scheduler is not null) await _scheduler.DisposeAsync().ConfigureAwait(false);
         if (_snapshots is not null) await _snapshots.DisposeAsync().ConfigureAwait(false);
-        if (_nats is not null)
-        {
-            try { await _nats.DisposeAsync().ConfigureAwait(false); }
-            catch (NatsException ex) { _logger.LogDebug("Closing the NATS connection: {Error}", ex.Message); }
-        }
+        if (_messaging is not null) await _messaging.DisposeAsync().ConfigureAwait(false);
         if (_embedded is not null) await _embedded.DisposeAsync().ConfigureAwait(false);
-        (_reader, _capture, _nats, _embedded, _watcher, _scheduler, _snapshots) = (null, null, null, null, null, null, null);
+        (_reader, _capture, _messaging, _log, _embedded, _watcher, _scheduler, _snapshots) = (null, null, null, null, null, null, null, null);
     }
 
     /// <summary>What one shard needs on this node: its consumer and the connections it applies through.</summary>
@@ -371,7 +356,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         {
             var logger = node._loggerFactory.CreateLogger("HarmonyLite.Consumer");
             var connections = await ApplyConnections.OpenAsync(db, logger, cancellationToken).ConfigureAwait(false);
-            var consumer = new ShardConsumer(node.NodeId, node._ownSequences, shard, node._topology, node._jetStream!, connections.Applier, connections.Quarantine,
+            var consumer = new ShardConsumer(node.NodeId, node._ownSequences, shard, node._log!, connections.Applier, connections.Quarantine,
                 new StreamGapRecovery(node._snapshots, node._ownSequences, db, logger), node._counters, logger);
             return new ShardWorker(consumer, connections);
         }

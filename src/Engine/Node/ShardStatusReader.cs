@@ -3,7 +3,6 @@ using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Sqlite;
-using HarmonyLite.Nats.JetStream;
 
 namespace HarmonyLite.Engine.Node;
 
@@ -13,7 +12,7 @@ namespace HarmonyLite.Engine.Node;
 /// </summary>
 public static class ShardStatusReader
 {
-    /// <exception cref="NatsServerUnknownException">The node's NATS cannot be found or reached.</exception>
+    /// <exception cref="MessagingException">The node's NATS cannot be found or reached.</exception>
     public static async Task<IReadOnlyList<ShardStatus>> ReadAsync(HarmonyConfig config, CancellationToken cancellationToken)
     {
         var db = config.DbPath;
@@ -26,25 +25,10 @@ public static class ShardStatusReader
                 positions = await StreamPositionTable.ReadAllAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
-        var topology = ReplicationTopology.From(config);
-        await using var nats = await NodeNatsConnector.ConnectAsync(config, null, cancellationToken).ConfigureAwait(false);
-        var jetStream = new JetStreamContext(nats);
-        var result = new List<ShardStatus>();
-        foreach (var shard in topology.ShardNumbers)
-        {
-            var stream = topology.StreamName(shard);
-            ulong first = 0, last = 0;
-            try
-            {
-                var info = await jetStream.GetStreamInfoAsync(stream, cancellationToken: cancellationToken).ConfigureAwait(false);
-                (first, last) = (info.State.FirstSequence, info.State.LastSequence);
-            }
-            catch (JetStreamApiException ex) when (ex.ErrorCode == JetStreamErrorCode.StreamNotFound)
-            {
-                // No node has published on this shard yet.
-            }
-            result.Add(new ShardStatus(shard, stream, first, last, positions.GetValueOrDefault(stream)));
-        }
-        return result;
+        await using var nats = await MessagingConnector.ConnectToNodeAsync(config, null, cancellationToken).ConfigureAwait(false);
+        var log = nats.OpenReplicationLog(ReplicationTopology.From(config), config.ReplicationLog, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        // A shard no node has published on yet has no stream: its range is empty.
+        var ranges = await log.ReadRangesAsync(cancellationToken).ConfigureAwait(false);
+        return ranges.Select((range, i) => new ShardStatus(i + 1, range.Stream, range.FirstSequence, range.LastSequence, positions.GetValueOrDefault(range.Stream))).ToList();
     }
 }

@@ -2,10 +2,7 @@ using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Messaging;
-using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Sqlite;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
 using Microsoft.Extensions.Logging;
 
 namespace HarmonyLite.Engine.Publishing;
@@ -22,7 +19,7 @@ public sealed class ChangePublisher
     private readonly ChangeReader _reader;
     private readonly CaptureInstaller _capture;
     private readonly ChangeBatchEncoder _encoder;
-    private readonly JetStreamContext _jetStream;
+    private readonly ReplicationLog _log;
     private readonly ReplicationTopology _topology;
     private readonly DatabaseChangeWatcher _watcher;
     private readonly NodeCounters _counters;
@@ -34,13 +31,13 @@ public sealed class ChangePublisher
     private readonly Backoff _backoff = new(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10));
     private DateTime _lastCleanup = DateTime.UtcNow;
 
-    public ChangePublisher(ChangePublisherSettings settings, ChangeReader reader, CaptureInstaller capture, JetStreamContext jetStream,
+    public ChangePublisher(ChangePublisherSettings settings, ChangeReader reader, CaptureInstaller capture, ReplicationLog log,
         DatabaseChangeWatcher watcher, NodeCounters counters, ILogger logger, OwnStreamSequences? ownSequences = null)
     {
         _ownSequences = ownSequences;
         _reader = reader;
         _capture = capture;
-        _jetStream = jetStream;
+        _log = log;
         _watcher = watcher;
         _counters = counters;
         _logger = logger;
@@ -121,19 +118,18 @@ public sealed class ChangePublisher
         var shard = _topology.ShardFor(batch.BatchId);
         var subject = _topology.SubjectName(shard);
         var payload = _encoder.Encode(batch);
-        var options = new JetStreamPublishOptions { MsgId = batch.BatchId, ExpectedStream = _topology.StreamName(shard) };
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                var ack = await _jetStream.PublishAsync(subject, payload, null, options, cancellationToken).ConfigureAwait(false);
+                var ack = await _log.PublishAsync(shard, batch.BatchId, payload, cancellationToken).ConfigureAwait(false);
                 _ownSequences?.Add(ack.Stream, ack.Sequence);
                 _counters.Published();
                 _logger.LogDebug("Published batch {BatchId} ({Changes} changes, {Bytes} bytes) to {Stream} at {Sequence}{Duplicate}",
                     batch.BatchId, batch.Changes.Count, payload.Length, ack.Stream, ack.Sequence, ack.Duplicate ? " (duplicate, already stored)" : "");
                 return;
             }
-            catch (NatsPayloadTooLargeException ex)
+            catch (MessagePayloadTooLargeException ex)
             {
                 // Retrying cannot help and the changes must not be dropped: say what to change.
                 var message = $"Batch {batch.BatchId} ({batch.Changes.Count} changes in whole transactions) is {payload.Length} bytes, more than the NATS server accepts ({ex.Message}). Raise max_payload in the nats-server configuration (nats.server_config for the embedded server) or write smaller transactions.";
@@ -141,7 +137,7 @@ public sealed class ChangePublisher
                 _logger.LogError("{Message}", message);
                 await _backoff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is NatsException && !cancellationToken.IsCancellationRequested)
+            catch (MessagingException ex) when (!cancellationToken.IsCancellationRequested)
             {
                 _counters.Error($"Publishing batch {batch.BatchId} to {subject} failed: {ex.Message}");
                 _logger.LogWarning("Publishing batch {BatchId} to {Subject} failed (attempt {Attempt}): {Error}; retrying", batch.BatchId, subject, attempt + 1, ex.Message);

@@ -1,5 +1,4 @@
-using HarmonyLite.Nats.JetStream;
-using HarmonyLite.Nats.ObjectStore;
+using HarmonyLite.Engine.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace HarmonyLite.Engine.Snapshots;
@@ -17,50 +16,46 @@ public sealed class NatsSnapshotStore : ISnapshotStore
 
     private const string ObjectExtension = ".db";
 
-    private readonly ObjectStore _objects;
+    private readonly ObjectBucket _objects;
 
-    private NatsSnapshotStore(ObjectStore objects) => _objects = objects;
+    private NatsSnapshotStore(ObjectBucket objects) => _objects = objects;
 
-    public string Bucket => _objects.Bucket;
+    public string Bucket => _objects.Name;
 
     public string Description => $"object store bucket {Bucket}";
 
     /// <summary>The object name of a snapshot.</summary>
     public static string ObjectName(string id) => id + ObjectExtension;
 
-    /// <summary>Creates the bucket when missing (or updates its settings) and opens it.</summary>
-    public static async Task<NatsSnapshotStore> OpenAsync(JetStreamContext jetStream, string bucket, int replicas, ILogger logger, CancellationToken cancellationToken)
+    /// <summary>Creates the bucket when missing and opens it.</summary>
+    public static async Task<NatsSnapshotStore> OpenAsync(MessagingConnection connection, string bucket, int replicas, ILogger logger, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(jetStream);
-        var objects = await ReplicatedBucket.CreateAsync(replicas, $"snapshot object store bucket {bucket}", "snapshot.nats.replicas", logger,
-            copies => jetStream.CreateObjectStoreAsync(new ObjectStoreConfig(bucket) { Description = "HarmonyLite snapshots", Replicas = copies }, cancellationToken), cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(connection);
+        var objects = await connection.OpenObjectBucketAsync(new ObjectBucketSettings(bucket, "HarmonyLite snapshots", replicas, "snapshot.nats.replicas"), logger, cancellationToken).ConfigureAwait(false);
         return new NatsSnapshotStore(objects);
     }
 
     public async Task PutAsync(SnapshotMetadata metadata, Stream content, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        var meta = new ObjectMeta(ObjectName(metadata.Id))
-        {
-            Description = $"HarmonyLite snapshot of node {metadata.NodeId} taken {metadata.CreatedAt.UtcDateTime:u}",
-            Metadata = new Dictionary<string, string> { [MetadataKey] = SnapshotJson.SerializeCompact(metadata) },
-        };
-        var info = await _objects.PutAsync(meta, content, cancellationToken).ConfigureAwait(false);
-        if ((long)info.Size != metadata.Size || !string.Equals(DigestHex(info.Digest), metadata.Sha256, StringComparison.OrdinalIgnoreCase))
+        var name = ObjectName(metadata.Id);
+        var stored = await _objects.PutAsync(name, $"HarmonyLite snapshot of node {metadata.NodeId} taken {metadata.CreatedAt.UtcDateTime:u}",
+            new Dictionary<string, string> { [MetadataKey] = SnapshotJson.SerializeCompact(metadata) }, content, cancellationToken).ConfigureAwait(false);
+        if (stored.Size != metadata.Size || !string.Equals(stored.Sha256, metadata.Sha256, StringComparison.OrdinalIgnoreCase))
         {
             // The bytes sent are not the ones hashed (the file changed under us): never leave such an object listed.
-            await _objects.DeleteAsync(meta.Name, CancellationToken.None).ConfigureAwait(false);
-            throw new SnapshotIntegrityException($"Snapshot {metadata.Id} was uploaded to the {Description} as {info.Size} bytes with digest {info.Digest}, but it was written as {metadata.Size} bytes with SHA-256 {metadata.Sha256}; the upload was removed. Save again.");
+            await _objects.DeleteAsync(name, CancellationToken.None).ConfigureAwait(false);
+            throw new SnapshotIntegrityException($"Snapshot {metadata.Id} was uploaded to the {Description} as {stored.Size} bytes with SHA-256 {stored.Sha256}, but it was written as {metadata.Size} bytes with SHA-256 {metadata.Sha256}; the upload was removed. Save again.");
         }
     }
 
     public async Task<IReadOnlyList<SnapshotMetadata>> ListAsync(CancellationToken cancellationToken)
     {
         var list = new List<SnapshotMetadata>();
-        await foreach (var info in _objects.ListAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var stored in _objects.ListAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (info.Metadata?.TryGetValue(MetadataKey, out var json) != true) continue;
-            list.Add(SnapshotJson.Parse(System.Text.Encoding.UTF8.GetBytes(json!), $"object '{info.Name}' of the {Description}"));
+            if (!stored.Metadata.TryGetValue(MetadataKey, out var json)) continue;
+            list.Add(SnapshotJson.Parse(System.Text.Encoding.UTF8.GetBytes(json), $"object '{stored.Name}' of the {Description}"));
         }
         return list.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();
     }
@@ -69,13 +64,10 @@ public sealed class NatsSnapshotStore : ISnapshotStore
     {
         try
         {
-            await _objects.GetAsync(ObjectName(id), destination, cancellationToken).ConfigureAwait(false);
+            if (!await _objects.TryGetAsync(ObjectName(id), destination, cancellationToken).ConfigureAwait(false))
+                throw new SnapshotNotFoundException(id, Description);
         }
-        catch (ObjectNotFoundException)
-        {
-            throw new SnapshotNotFoundException(id, Description);
-        }
-        catch (ObjectStoreIntegrityException ex)
+        catch (StoredObjectDamagedException ex)
         {
             throw new SnapshotIntegrityException($"Snapshot {id} in the {Description} is damaged: {ex.Message} Nothing was changed; use another snapshot or save a new one on a healthy node.");
         }
@@ -84,42 +76,15 @@ public sealed class NatsSnapshotStore : ISnapshotStore
     public async Task VerifyAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metadata);
-        ObjectInfo info;
-        try
-        {
-            info = await _objects.GetInfoAsync(ObjectName(metadata.Id), cancellationToken: cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectNotFoundException)
-        {
-            throw new SnapshotNotFoundException(metadata.Id, Description);
-        }
+        var stored = await _objects.GetInfoAsync(ObjectName(metadata.Id), cancellationToken).ConfigureAwait(false)
+            ?? throw new SnapshotNotFoundException(metadata.Id, Description);
         // The server acknowledged every chunk before the metadata was stored; what it holds now is what was sent.
-        new SnapshotDigest((long)info.Size, DigestHex(info.Digest) ?? "(none)").Verify(metadata, $"in the {Description}");
+        new SnapshotDigest(stored.Size, stored.Sha256 ?? "(none)").Verify(metadata, $"in the {Description}");
     }
 
-    public async Task DeleteAsync(string id, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _objects.DeleteAsync(ObjectName(id), cancellationToken).ConfigureAwait(false);
-        }
-        catch (ObjectNotFoundException)
-        {
-            // Already gone: deleting is idempotent.
-        }
-    }
+    /// <summary>Deleting is idempotent: a snapshot already gone is no error.</summary>
+    public Task DeleteAsync(string id, CancellationToken cancellationToken) => _objects.DeleteAsync(ObjectName(id), cancellationToken);
 
     /// <summary>The connection belongs to whoever opened the store.</summary>
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    /// <summary>An object store digest ("SHA-256=" and base64url, padded or not) as lowercase hex; null when it is not one.</summary>
-    internal static string? DigestHex(string? digest)
-    {
-        const string prefix = "SHA-256=";
-        if (digest is null || !digest.StartsWith(prefix, StringComparison.OrdinalIgnoreCase)) return null;
-        var text = digest[prefix.Length..].TrimEnd('=').Replace('-', '+').Replace('_', '/');
-        text = text.PadRight(text.Length + (4 - text.Length % 4) % 4, '=');
-        var bytes = new byte[text.Length / 4 * 3];
-        return Convert.TryFromBase64String(text, bytes, out var written) ? SnapshotDigest.Hex(bytes.AsSpan(0, written)) : null;
-    }
 }

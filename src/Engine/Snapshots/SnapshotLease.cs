@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Text;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
-using HarmonyLite.Nats.KeyValue;
+using HarmonyLite.Engine.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace HarmonyLite.Engine.Snapshots;
@@ -18,16 +16,18 @@ public sealed class SnapshotLease : IAsyncDisposable
 {
     public const string Key = "snapshot";
 
-    private readonly KeyValueStore _bucket;
+    private readonly KeyValueBucket _bucket;
+    private readonly TimeSpan _releaseTimeout;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly object _gate = new();
     private Holding? _holding;
     private bool _disposed;
 
-    private SnapshotLease(KeyValueStore bucket, long nodeId, TimeSpan ttl, ILogger logger, TimeProvider clock)
+    private SnapshotLease(KeyValueBucket bucket, TimeSpan releaseTimeout, long nodeId, TimeSpan ttl, ILogger logger, TimeProvider clock)
     {
         _bucket = bucket;
+        _releaseTimeout = releaseTimeout;
         NodeId = nodeId;
         Ttl = ttl;
         _logger = logger;
@@ -41,7 +41,7 @@ public sealed class SnapshotLease : IAsyncDisposable
 
     public TimeSpan Ttl { get; }
 
-    public string Bucket => _bucket.Bucket;
+    public string Bucket => _bucket.Name;
 
     /// <summary>Raised (on a background task) when a held lease ends without <see cref="ReleaseAsync"/>.</summary>
     public event EventHandler<SnapshotLeaseLostEventArgs>? Lost;
@@ -68,14 +68,14 @@ public sealed class SnapshotLease : IAsyncDisposable
     }
 
     /// <summary>Opens (creating when missing) the lease bucket with entries that expire after <paramref name="ttl"/>.</summary>
-    public static async Task<SnapshotLease> OpenAsync(JetStreamContext jetStream, string bucket, long nodeId, TimeSpan ttl, int replicas, ILogger logger,
+    public static async Task<SnapshotLease> OpenAsync(MessagingConnection connection, string bucket, long nodeId, TimeSpan ttl, int replicas, ILogger logger,
         TimeProvider? clock, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(jetStream);
+        ArgumentNullException.ThrowIfNull(connection);
         if (ttl < TimeSpan.FromMilliseconds(300)) throw new ArgumentOutOfRangeException(nameof(ttl), ttl, "The snapshot lease lives at least 300 ms (snapshot.leader_ttl).");
-        var store = await ReplicatedBucket.CreateAsync(replicas, $"snapshot lease bucket {bucket}", "replication_log.replicas", logger,
-            copies => jetStream.CreateKeyValueAsync(new KeyValueConfig(bucket) { Description = "HarmonyLite snapshot lease", History = 1, MaxAge = ttl, Replicas = copies }, cancellationToken), cancellationToken).ConfigureAwait(false);
-        return new SnapshotLease(store, nodeId, ttl, logger, clock ?? TimeProvider.System);
+        var store = await connection.OpenKeyValueBucketAsync(new KeyValueBucketSettings(bucket, "HarmonyLite snapshot lease", replicas, "replication_log.replicas", ttl),
+            logger, cancellationToken).ConfigureAwait(false);
+        return new SnapshotLease(store, connection.RequestTimeout, nodeId, ttl, logger, clock ?? TimeProvider.System);
     }
 
     /// <summary>Takes the lease if nobody holds it; true when this node holds it afterwards.</summary>
@@ -86,16 +86,8 @@ public sealed class SnapshotLease : IAsyncDisposable
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (_holding is not null) return IsHeld;
         }
-        ulong revision;
         var acquiredAt = _clock.GetUtcNow();
-        try
-        {
-            revision = await _bucket.CreateAsync(Key, Value(), cancellationToken).ConfigureAwait(false);
-        }
-        catch (KeyValueConflictException)
-        {
-            return false;
-        }
+        if (await _bucket.TryCreateAsync(Key, Value(), cancellationToken).ConfigureAwait(false) is not { } revision) return false;
         var holding = new Holding(revision, acquiredAt);
         lock (_gate)
         {
@@ -130,15 +122,9 @@ public sealed class SnapshotLease : IAsyncDisposable
         if (holding is null) return;
         await holding.Ended.CancelAsync().ConfigureAwait(false);
         if (holding.Renewal is { } renewal) await renewal.ConfigureAwait(false);
-        try
-        {
-            await _bucket.DeleteAsync(Key, holding.Revision, cancellationToken).ConfigureAwait(false);
+        // Another node may have taken it meanwhile: then there is nothing of ours to give up.
+        if (await _bucket.TryDeleteAsync(Key, holding.Revision, cancellationToken).ConfigureAwait(false))
             _logger.LogInformation("Node {NodeId} released the snapshot lease.", NodeId);
-        }
-        catch (KeyValueConflictException)
-        {
-            // Another node took it meanwhile: nothing of ours to give up.
-        }
     }
 
     public async ValueTask DisposeAsync()
@@ -148,12 +134,12 @@ public sealed class SnapshotLease : IAsyncDisposable
             if (_disposed) return;
             _disposed = true;
         }
-        using var timeout = new CancellationTokenSource(_bucket.JetStream.RequestTimeout);
+        using var timeout = new CancellationTokenSource(_releaseTimeout);
         try
         {
             await ReleaseAsync(timeout.Token).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NatsException or OperationCanceledException)
+        catch (Exception ex) when (ex is MessagingException or OperationCanceledException)
         {
             _logger.LogWarning("Could not release the snapshot lease ({Error}); it expires by itself within {Ttl}.", ex.Message, Ttl);
         }
@@ -171,16 +157,16 @@ public sealed class SnapshotLease : IAsyncDisposable
                 var attemptAt = _clock.GetUtcNow();
                 try
                 {
-                    holding.Revision = await _bucket.UpdateAsync(Key, Value(), holding.Revision, token).ConfigureAwait(false);
+                    if (await _bucket.TryUpdateAsync(Key, Value(), holding.Revision, token).ConfigureAwait(false) is not { } renewed)
+                    {
+                        var holder = await TryGetHolderAsync(token).ConfigureAwait(false);
+                        Lose(holding, holder is { } other && other != NodeId ? $"node {other} took it over" : "it was deleted or expired before it was renewed");
+                        return;
+                    }
+                    holding.Revision = renewed;
                     lock (_gate) holding.LastRenewed = attemptAt;
                 }
-                catch (KeyValueConflictException)
-                {
-                    var holder = await TryGetHolderAsync(token).ConfigureAwait(false);
-                    Lose(holding, holder is { } other && other != NodeId ? $"node {other} took it over" : "it was deleted or expired before it was renewed");
-                    return;
-                }
-                catch (Exception ex) when (ex is NatsException or TimeoutException)
+                catch (Exception ex) when (ex is MessagingException or TimeoutException)
                 {
                     DateTimeOffset lastRenewed;
                     lock (_gate) lastRenewed = holding.LastRenewed;
@@ -205,7 +191,7 @@ public sealed class SnapshotLease : IAsyncDisposable
         {
             return await GetHolderAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is NatsException or TimeoutException)
+        catch (Exception ex) when (ex is MessagingException or TimeoutException)
         {
             return null;
         }

@@ -4,8 +4,6 @@ using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Sqlite;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -18,13 +16,13 @@ namespace HarmonyLite.Engine.Snapshots;
 public sealed class SnapshotService : IAsyncDisposable
 {
     private readonly HarmonyConfig _config;
-    private readonly NatsConnection? _ownedConnection;
+    private readonly MessagingConnection? _ownedConnection;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly SemaphoreSlim _exclusive = new(1, 1);
 
-    internal SnapshotService(HarmonyConfig config, ISnapshotStore store, NatsConnection? connection, bool ownsConnection, ILoggerFactory loggerFactory, TimeProvider? clock = null)
+    internal SnapshotService(HarmonyConfig config, ISnapshotStore store, MessagingConnection? connection, bool ownsConnection, ILoggerFactory loggerFactory, TimeProvider? clock = null)
     {
         _config = config;
         Store = store;
@@ -39,7 +37,7 @@ public sealed class SnapshotService : IAsyncDisposable
     public ISnapshotStore Store { get; }
 
     /// <summary>The NATS connection in use (shared or opened by this service); null for a file store opened without one.</summary>
-    public NatsConnection? Connection { get; }
+    public MessagingConnection? Connection { get; }
 
     public string DatabasePath => _config.DbPath;
 
@@ -53,7 +51,7 @@ public sealed class SnapshotService : IAsyncDisposable
     /// on its own and closes that connection on dispose.
     /// </summary>
     /// <exception cref="SnapshotStoreUnavailableException">No NATS server to connect to, or it did not answer.</exception>
-    public static async Task<SnapshotService> OpenAsync(HarmonyConfig config, ILoggerFactory loggerFactory, NatsConnection? connection, CancellationToken cancellationToken)
+    public static async Task<SnapshotService> OpenAsync(HarmonyConfig config, ILoggerFactory loggerFactory, MessagingConnection? connection, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -67,14 +65,14 @@ public sealed class SnapshotService : IAsyncDisposable
                 connection ??= await ConnectAsync(config, loggerFactory, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var store = await NatsSnapshotStore.OpenAsync(new JetStreamContext(connection), config.Snapshot.Nats.Bucket, config.Snapshot.Nats.Replicas, logger, cancellationToken).ConfigureAwait(false);
+                    var store = await NatsSnapshotStore.OpenAsync(connection, config.Snapshot.Nats.Bucket, config.Snapshot.Nats.Replicas, logger, cancellationToken).ConfigureAwait(false);
                     return new SnapshotService(config, store, connection, owns, loggerFactory);
                 }
                 catch (Exception ex) when (owns)
                 {
-                    var server = connection.ConnectedUrl ?? "the NATS server";
+                    var server = connection.ServerUrl;
                     await connection.DisposeAsync().ConfigureAwait(false);
-                    if (ex is NatsException)
+                    if (ex is MessagingException)
                         throw new SnapshotStoreUnavailableException($"Could not open the snapshot object store bucket {config.Snapshot.Nats.Bucket} on {server}: {ex.Message}", ex);
                     throw;
                 }
@@ -234,7 +232,7 @@ public sealed class SnapshotService : IAsyncDisposable
     public async Task<SnapshotScheduler> CreateSchedulerAsync(Func<CancellationToken, Task<IReadOnlyDictionary<string, ulong>>> readLastSequences, CancellationToken cancellationToken)
     {
         var connection = Connection ?? throw new InvalidOperationException("The snapshot lease lives in NATS: open the snapshot service with the node's NATS connection to schedule snapshots.");
-        var lease = await SnapshotLease.OpenAsync(new JetStreamContext(connection), SnapshotLease.BucketName(_config.Nats.StreamPrefix), _config.NodeId,
+        var lease = await SnapshotLease.OpenAsync(connection, SnapshotLease.BucketName(_config.Nats.StreamPrefix), _config.NodeId,
             _config.Snapshot.LeaderTtl, _config.ReplicationLog.Replicas, _loggerFactory.CreateLogger<SnapshotLease>(), _clock, cancellationToken).ConfigureAwait(false);
         return new SnapshotScheduler(this, lease, SnapshotScheduleOptions.From(_config), readLastSequences, _loggerFactory.CreateLogger<SnapshotScheduler>(), _clock);
     }
@@ -246,20 +244,20 @@ public sealed class SnapshotService : IAsyncDisposable
         _exclusive.Dispose();
     }
 
-    /// <summary>Where the NATS store connects without a node's connection (see <see cref="NodeNatsConnector"/>).</summary>
+    /// <summary>Where the NATS store connects without a node's connection (see <see cref="MessagingConnector.NodeServerUrls"/>).</summary>
     internal static IReadOnlyList<string> ServerUrls(HarmonyConfig config)
     {
-        try { return NodeNatsConnector.ServerUrls(config); }
-        catch (NatsServerUnknownException ex) { throw Unavailable(config, ex); }
+        try { return MessagingConnector.NodeServerUrls(config); }
+        catch (MessagingException ex) { throw Unavailable(config, ex); }
     }
 
-    private static async Task<NatsConnection> ConnectAsync(HarmonyConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    private static async Task<MessagingConnection> ConnectAsync(HarmonyConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
-        try { return await NodeNatsConnector.ConnectAsync(config, loggerFactory, cancellationToken).ConfigureAwait(false); }
-        catch (NatsServerUnknownException ex) { throw Unavailable(config, ex); }
+        try { return await MessagingConnector.ConnectToNodeAsync(config, loggerFactory, cancellationToken).ConfigureAwait(false); }
+        catch (MessagingException ex) { throw Unavailable(config, ex); }
     }
 
-    private static SnapshotStoreUnavailableException Unavailable(HarmonyConfig config, NatsServerUnknownException ex) =>
+    private static SnapshotStoreUnavailableException Unavailable(HarmonyConfig config, MessagingException ex) =>
         new($"Cannot reach the snapshot object store bucket {config.Snapshot.Nats.Bucket}: {ex.Message} Or use snapshot.store = \"file\".", ex);
 
     private async Task PruneAsync(IReadOnlyList<SnapshotMetadata> newestFirst, string justSaved, CancellationToken cancellationToken)
@@ -272,7 +270,7 @@ public sealed class SnapshotService : IAsyncDisposable
                 await Store.DeleteAsync(old.Id, cancellationToken).ConfigureAwait(false);
                 _logger.LogInformation("Deleted snapshot {Id} from the {Store} (snapshot.keep = {Keep}).", old.Id, Store.Description, keep);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or NatsException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or MessagingException)
             {
                 _logger.LogWarning("Could not delete old snapshot {Id} from the {Store}: {Error}. It is retried after the next snapshot.", old.Id, Store.Description, ex.Message);
             }

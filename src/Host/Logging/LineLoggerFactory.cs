@@ -5,8 +5,9 @@ namespace HarmonyLite.Host.Logging;
 
 /// <summary>
 /// The sidecar's logging: one line per event on a writer (stderr), readable text or JSON as
-/// <c>[logging] format</c> says; debug lines only with <c>verbose</c>. The NATS client's own chatter is
-/// kept to warnings unless verbose.
+/// <c>[logging] format</c> says; debug lines only with <c>verbose</c>. The NATS client's own lines (NATS.Net logs
+/// every failed reconnect attempt) appear only with <c>verbose</c>: the engine reports connects, disconnects and
+/// failures in its own words.
 /// </summary>
 public sealed class LineLoggerFactory : ILoggerFactory
 {
@@ -26,7 +27,7 @@ public sealed class LineLoggerFactory : ILoggerFactory
     public ILogger CreateLogger(string categoryName)
     {
         var minimum = Verbose ? LogLevel.Debug
-            : categoryName.StartsWith("HarmonyLite.Nats", StringComparison.Ordinal) ? LogLevel.Warning
+            : categoryName.StartsWith("NATS.", StringComparison.Ordinal) ? LogLevel.None
             : LogLevel.Information;
         return new LineLogger(this, categoryName, minimum);
     }

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using HarmonyLite.EndToEnd.Tests.Harness;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
 using HarmonyLite.TestSupport;
 using Xunit;
 using Xunit.Abstractions;
@@ -193,8 +193,8 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
             // Frozen, the node renews no pull request: once its last one expires the server delivers it nothing, and
             // node 1 writes until the stream has dropped messages the newcomer was never handed.
             PosixSignal.Freeze(frozen);
-            await using var nats = await NatsConnection.ConnectAsync(new NatsOptions { Urls = [_cluster[1].NatsUrl!], Name = "e2e-lag-test" }, CancellationToken.None);
-            var jetStream = new JetStreamContext(nats);
+            await using var nats = new NatsConnection(new NatsOpts { Url = _cluster[1].NatsUrl!, Name = "e2e-lag-test" });
+            var jetStream = new NatsJSContext(nats);
             const string Stream = "harmonylite-changes-1";
             var written = 0;
             await using (var connection = _cluster[1].Database.Open())
@@ -207,8 +207,8 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
                         await insert.ExecuteNonQueryAsync();
                     }
                     await _cluster.WaitUntilAsync(() => _cluster[1].Database.HasPublishedEverythingAsync(), $"node 1 publishing row {written}");
-                    var delivered = (await jetStream.GetConsumerInfoAsync(Stream, $"harmonylite-node-{newcomer.Id}")).Delivered.StreamSequence;
-                    return delivered + 1 < (await jetStream.GetStreamInfoAsync(Stream)).State.FirstSequence;
+                    var delivered = (await jetStream.GetConsumerAsync(Stream, $"harmonylite-node-{newcomer.Id}")).Info.Delivered.StreamSeq;
+                    return delivered + 1 < (await jetStream.GetStreamAsync(Stream)).Info.State.FirstSeq;
                 }, $"{Stream} dropping messages never delivered to the frozen node {newcomer.Id}", TimeSpan.FromSeconds(150));
             }
             var snapshot = SavedId(await SaveSnapshotAsync(_cluster[1]));

@@ -2,7 +2,7 @@ using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Consuming;
-using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Tests.Capture;
 using HarmonyLite.TestSupport;

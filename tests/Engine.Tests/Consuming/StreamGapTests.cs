@@ -1,15 +1,14 @@
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Consuming;
 using HarmonyLite.Engine.Messaging;
-using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Publishing;
 using HarmonyLite.Engine.Snapshots;
 using HarmonyLite.Engine.Tests.EmbeddedNats;
+using HarmonyLite.Engine.Tests.Messaging;
 using HarmonyLite.Engine.Tests.Snapshots;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
 using HarmonyLite.TestSupport;
 using Xunit;
 
@@ -107,8 +106,8 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
     {
         private readonly TempDirectory _directory = new("harmonylite-gap");
         private readonly OwnStreamSequences _sourceOwn = new();
-        private NatsConnection _connection = null!;
-        private JetStreamContext _jetStream = null!;
+        private MessagingConnection _connection = null!;
+        private ReplicationLog _log = null!;
         private ReplicationTopology _topology = null!;
 
         public TestLoggerFactory Log { get; } = new();
@@ -133,10 +132,9 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
             }
             var prefix = SnapshotTesting.UniquePrefix("gap");
             scene._topology = new ReplicationTopology(prefix, prefix + "-subject", 1);
-            scene._connection = await NatsConnection.ConnectAsync(new NatsOptions { Urls = [url] });
-            scene._jetStream = new JetStreamContext(scene._connection);
-            await new ReplicationStreams(scene._jetStream, scene._topology, new ReplicationLogConfig { MaxEntries = MaxEntries }, scene.Log.CreateLogger("streams"))
-                .EnsureAsync(CancellationToken.None);
+            scene._connection = await TestMessaging.ConnectAsync(url);
+            scene._log = scene._connection.OpenReplicationLog(scene._topology, new ReplicationLogConfig { MaxEntries = MaxEntries }, scene.Log.CreateLogger("streams"));
+            await scene._log.EnsureStreamsAsync(CancellationToken.None);
             return scene;
         }
 
@@ -155,7 +153,7 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
             await using var reader = await ChangeReader.OpenAsync(SourcePath, 1, null, CancellationToken.None);
             using var watcher = new DatabaseChangeWatcher(SourcePath, TimeSpan.FromSeconds(1));
             var publisher = new ChangePublisher(new ChangePublisherSettings(1, _topology, 512, TimeSpan.FromHours(1), Compress: true, Publish: true),
-                reader, capture, _jetStream, watcher, new NodeCounters(), Log.CreateLogger("publisher"), _sourceOwn);
+                reader, capture, _log, watcher, new NodeCounters(), Log.CreateLogger("publisher"), _sourceOwn);
             foreach (var statement in statements)
             {
                 using (var connection = SnapshotTesting.Open(SourcePath))
@@ -171,7 +169,7 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
         /// <summary>The source's consumer passes its own messages up to the stream's end, then saves a snapshot of the source.</summary>
         public async Task<SnapshotMetadata> SaveSnapshotOfSourceAsync()
         {
-            var last = (await _jetStream.GetStreamInfoAsync(Stream)).State.LastSequence;
+            var last = (await _log.ReadRangeAsync(Stream, CancellationToken.None)).LastSequence;
             await using (var applier = await ChangeApplier.OpenAsync(SourcePath, null, CancellationToken.None))
                 await applier.SkipAsync(Stream, last, CancellationToken.None);
             await using var snapshots = await SnapshotService.OpenAsync(SnapshotTesting.FileStoreConfig(SourcePath, 1, StoreDirectory), Log, CancellationToken.None);
@@ -200,7 +198,7 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
                 try
                 {
                     var logger = Log.CreateLogger("consumer");
-                    var consumer = new ShardConsumer(node, new OwnStreamSequences(), 1, _topology, _jetStream, applier, quarantine,
+                    var consumer = new ShardConsumer(node, new OwnStreamSequences(), 1, _log, applier, quarantine,
                         new StreamGapRecovery(service, own, path, logger), new NodeCounters(), logger);
                     await consumer.LoadPositionAsync(CancellationToken.None);
                     await consumer.RunAsync(stop.Token, CancellationToken.None);

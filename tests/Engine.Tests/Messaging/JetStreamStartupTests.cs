@@ -1,19 +1,20 @@
-using Xunit;
-using HarmonyLite.Engine.Messaging;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
+using HarmonyLite.Engine.Messaging.Internal;
 using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using Xunit;
 
 namespace HarmonyLite.Engine.Tests.Messaging;
 
+/// <summary>The policy for requests a forming cluster leaves unanswered; <see cref="NatsClusterTests"/> meets a real one.</summary>
 public sealed class JetStreamStartupTests
 {
     [Fact]
     public async Task A_request_that_got_no_reply_or_a_cluster_not_yet_available_is_asked_again_until_answered()
     {
         var failures = new Queue<Exception>([
-            new NatsTimeoutException("no reply within 5 s"),
-            new JetStreamApiException(503, JetStreamErrorCode.ClusterNotAvailable, "JetStream system temporarily unavailable", "$JS.API.STREAM.INFO.s"),
+            new NatsJSApiNoResponseException(),
+            new NatsJSApiException(new ApiError { Code = 503, ErrCode = JetStreamErrorCodes.ClusterNotAvailable, Description = "JetStream system temporarily unavailable" }),
         ]);
         var calls = 0;
 
@@ -31,13 +32,13 @@ public sealed class JetStreamStartupTests
     public async Task A_refusal_is_not_asked_again()
     {
         var calls = 0;
-        var refusal = await Assert.ThrowsAsync<JetStreamApiException>(() => JetStreamStartup.AskUntilAnsweredAsync<string>("Stream s", NullLogger.Instance, () =>
+        var refusal = await Assert.ThrowsAsync<NatsJSApiException>(() => JetStreamStartup.AskUntilAnsweredAsync<string>("Stream s", NullLogger.Instance, () =>
         {
             calls++;
-            throw new JetStreamApiException(400, JetStreamErrorCode.StreamNameInUse, "stream name already in use", "$JS.API.STREAM.CREATE.s");
+            throw new NatsJSApiException(new ApiError { Code = 400, ErrCode = JetStreamErrorCodes.StreamNameInUse, Description = "stream name already in use" });
         }, CancellationToken.None));
 
-        Assert.Equal(JetStreamErrorCode.StreamNameInUse, refusal.ErrorCode);
+        Assert.Equal(JetStreamErrorCodes.StreamNameInUse, refusal.Error.ErrCode);
         Assert.Equal(1, calls);
     }
 
@@ -49,7 +50,7 @@ public sealed class JetStreamStartupTests
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => JetStreamStartup.AskUntilAnsweredAsync<string>("Stream s", NullLogger.Instance, () =>
         {
             if (++calls == 2) cancellation.Cancel();
-            throw new NatsTimeoutException("no reply within 5 s");
+            throw new NatsJSApiNoResponseException();
         }, cancellation.Token));
 
         Assert.Equal(2, calls);

@@ -1,10 +1,8 @@
 using HarmonyLite.Engine.Capture;
-using HarmonyLite.Engine.Messaging;
-using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Publishing;
 using HarmonyLite.Engine.Sqlite;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
+using HarmonyLite.Engine.Tests.Messaging;
 using HarmonyLite.TestSupport;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -31,14 +29,14 @@ public sealed class ChangePublisherTests : IClassFixture<NatsServerFixture>
         await using var capture = await CaptureInstaller.OpenAsync(db, 1, null, CancellationToken.None);
         await capture.InstallAsync(CancellationToken.None);
         await using var reader = await ChangeReader.OpenAsync(db, 1, new SqliteConnectionOptions { BusyTimeout = TimeSpan.FromMilliseconds(100) }, CancellationToken.None);
-        await using var connection = await NatsConnection.ConnectAsync(new NatsOptions { Urls = [_nats.Url] });
-        var jetStream = new JetStreamContext(connection);
-        var topology = new ReplicationTopology("busy-" + Guid.NewGuid().ToString("N")[..8], "busy-subject-" + Guid.NewGuid().ToString("N")[..8], 1);
-        await new ReplicationStreams(jetStream, topology, new HarmonyLite.Engine.Configuration.ReplicationLogConfig(), new ListLogger()).EnsureAsync(CancellationToken.None);
+        await using var connection = await TestMessaging.ConnectAsync(_nats.Url);
+        var topology = TestMessaging.UniqueTopology("busy");
+        var log = connection.OpenReplicationLog(topology, new HarmonyLite.Engine.Configuration.ReplicationLogConfig(), new ListLogger());
+        await log.EnsureStreamsAsync(CancellationToken.None);
         using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromMilliseconds(50));
         var logger = new ListLogger();
         var publisher = new ChangePublisher(new ChangePublisherSettings(1, topology, 512, TimeSpan.FromSeconds(5), Compress: true, Publish: true),
-            reader, capture, jetStream, watcher, new NodeCounters(), logger);
+            reader, capture, log, watcher, new NodeCounters(), logger);
 
         // An application writes a row and keeps its write transaction open, far longer than the reader's busy timeout.
         await using var application = new SqliteConnection($"Data Source={db};Pooling=False");
@@ -50,12 +48,12 @@ public sealed class ChangePublisherTests : IClassFixture<NatsServerFixture>
         using var stop = new CancellationTokenSource();
         var run = publisher.RunAsync(stop.Token, CancellationToken.None);
         // Reading takes no lock and publishing writes nothing to the database: the committed row goes out meanwhile.
-        await Eventually.WaitUntilAsync(async () => (await jetStream.GetStreamInfoAsync(topology.StreamName(1))).State.Messages >= 1,
+        await Eventually.WaitUntilAsync(async () => (await log.ReadRangeAsync(topology.StreamName(1), CancellationToken.None)).Messages >= 1,
             "the committed row published while the application holds the lock", describe: () => Task.FromResult(string.Join(" | ", logger.Messages)));
         Assert.False(run.IsCompleted, run.Exception?.ToString());
 
         await transaction.CommitAsync();
-        await Eventually.WaitUntilAsync(async () => (await jetStream.GetStreamInfoAsync(topology.StreamName(1))).State.Messages >= 2
+        await Eventually.WaitUntilAsync(async () => (await log.ReadRangeAsync(topology.StreamName(1), CancellationToken.None)).Messages >= 2
                 && await reader.CountPendingAsync(CancellationToken.None) == 0,
             "both rows published once the lock is released", describe: () => Task.FromResult(string.Join(" | ", logger.Messages)));
 

@@ -1,20 +1,30 @@
 using System.Security.Cryptography;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Snapshots;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
-using HarmonyLite.Nats.ObjectStore;
 using HarmonyLite.TestSupport;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
+using NATS.Client.ObjectStore;
+using NATS.Client.ObjectStore.Models;
 using Xunit;
 
 namespace HarmonyLite.Engine.Tests.Snapshots;
 
-public sealed class NatsStoreSnapshotServiceTests : SnapshotServiceContract, IClassFixture<NatsServerFixture>
+public sealed class NatsStoreSnapshotServiceTests : SnapshotServiceContract, IClassFixture<NatsServerFixture>, IAsyncLifetime
 {
     private readonly NatsServerFixture _server;
     private readonly string _prefix = SnapshotTesting.UniquePrefix("snaps");
+    private NatsConnection? _client;
 
     public NatsStoreSnapshotServiceTests(NatsServerFixture server) => _server = server;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_client is not null) await _client.DisposeAsync();
+    }
 
     protected override HarmonyConfig Config(string databasePath, long nodeId, int keep = 3) =>
         SnapshotTesting.NatsStoreConfig(databasePath, nodeId, _server.Url, _prefix, keep);
@@ -25,15 +35,20 @@ public sealed class NatsStoreSnapshotServiceTests : SnapshotServiceContract, ICl
         var objects = await ObjectsAsync(service);
         var info = await objects.GetInfoAsync(NatsSnapshotStore.ObjectName(snapshot.Id));
         var chunks = $"$O.{objects.Bucket}.C.{info.Nuid}";
-        var last = await objects.JetStream.GetLastMessageAsync(objects.StreamName, chunks);
-        await objects.JetStream.DeleteMessageAsync(objects.StreamName, last.Sequence);
+        var stream = await objects.JetStreamContext.GetStreamAsync($"OBJ_{objects.Bucket}");
+        var last = (await stream.GetAsync(new StreamMsgGetRequest { LastBySubj = chunks })).Message;
+        await stream.DeleteMessageAsync(new StreamMsgDeleteRequest { Seq = last.Seq });
         var damaged = last.Data.ToArray();
         damaged[damaged.Length / 2] ^= 0x5A;
-        await objects.JetStream.PublishAsync(chunks, damaged);
+        (await objects.JetStreamContext.PublishAsync(chunks, damaged)).EnsureSuccess();
     }
 
-    private static Task<ObjectStore> ObjectsAsync(SnapshotService service) =>
-        new JetStreamContext(service.Connection!).GetObjectStoreAsync(((NatsSnapshotStore)service.Store).Bucket);
+    /// <summary>The snapshot bucket as any NATS client sees it.</summary>
+    private async Task<INatsObjStore> ObjectsAsync(SnapshotService service)
+    {
+        _client ??= new NatsConnection(new NatsOpts { Url = _server.Url, Name = "snapshot-test" });
+        return await new NatsObjContext(new NatsJSContext(_client)).GetObjectStoreAsync(((NatsSnapshotStore)service.Store).Bucket);
+    }
 
     [Fact]
     public async Task The_snapshot_is_a_plain_object_any_object_store_client_reads()
@@ -45,7 +60,7 @@ public sealed class NatsStoreSnapshotServiceTests : SnapshotServiceContract, ICl
         var objects = await ObjectsAsync(service);
         Assert.Equal(_prefix + "-snapshot-store", objects.Bucket);
         var file = Directory.File("downloaded-as-object.db");
-        ObjectInfo info;
+        ObjectMetadata info;
         await using (var output = File.Create(file))
             info = await objects.GetAsync(saved.Id + ".db", output);
 
@@ -62,7 +77,7 @@ public sealed class NatsStoreSnapshotServiceTests : SnapshotServiceContract, ICl
         var path = await NodeDatabaseAsync("mixed.db", nodeId: 5, rows: 1);
         await using var service = await OpenAsync(Config(path, 5));
         var objects = await ObjectsAsync(service);
-        await objects.PutAsync("notes.txt", new MemoryStream("not a snapshot"u8.ToArray()));
+        await objects.PutAsync("notes.txt", "not a snapshot"u8.ToArray());
         var saved = await service.SaveAsync(CancellationToken.None);
 
         Assert.Equal([saved.Id], (await service.ListAsync(CancellationToken.None)).Select(m => m.Id));
@@ -79,7 +94,7 @@ public sealed class NatsStoreSnapshotServiceTests : SnapshotServiceContract, ICl
         await using var service = await SnapshotService.OpenAsync(config, logs, CancellationToken.None);
 
         var status = await (await ObjectsAsync(service)).GetStatusAsync();
-        Assert.Equal(1, status.Replicas);
+        Assert.Equal(1, status.Info.Config.NumReplicas);
         Assert.Contains(logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("snapshot.nats.replicas"));
         await service.SaveAsync(CancellationToken.None);
     }

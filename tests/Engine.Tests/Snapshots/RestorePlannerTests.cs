@@ -1,5 +1,6 @@
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Snapshots;
 using HarmonyLite.Engine.Tests.Sqlite;

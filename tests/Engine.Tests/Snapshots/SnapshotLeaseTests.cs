@@ -1,9 +1,11 @@
+using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Snapshots;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
-using HarmonyLite.Nats.KeyValue;
+using HarmonyLite.Engine.Tests.Messaging;
 using HarmonyLite.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
+using NATS.Client.Core;
+using NATS.Client.JetStream;
+using NATS.Client.KeyValueStore;
 using Xunit;
 
 namespace HarmonyLite.Engine.Tests.Snapshots;
@@ -13,24 +15,30 @@ public sealed class SnapshotLeaseTests : IClassFixture<NatsServerFixture>, IAsyn
     private static readonly TimeSpan Ttl = TimeSpan.FromSeconds(1.5);
     private readonly NatsServerFixture _server;
     private readonly string _bucket = SnapshotLease.BucketName(SnapshotTesting.UniquePrefix("lease"));
-    private readonly List<NatsConnection> _connections = [];
+    private readonly List<IAsyncDisposable> _connections = [];
 
     public SnapshotLeaseTests(NatsServerFixture server) => _server = server;
 
-    private async Task<(SnapshotLease Lease, NatsConnection Connection)> LeaseAsync(long nodeId)
+    private async Task<(SnapshotLease Lease, MessagingConnection Connection)> LeaseAsync(long nodeId)
     {
-        var connection = await NatsConnection.ConnectAsync(new NatsOptions { Urls = [_server.Url], Name = $"lease-test-{nodeId}" });
+        var connection = await TestMessaging.ConnectAsync(_server.Url);
         _connections.Add(connection);
-        var lease = await SnapshotLease.OpenAsync(new JetStreamContext(connection), _bucket, nodeId, Ttl, 1, NullLogger.Instance, null, CancellationToken.None);
+        var lease = await SnapshotLease.OpenAsync(connection, _bucket, nodeId, Ttl, 1, NullLogger.Instance, null, CancellationToken.None);
         return (lease, connection);
     }
 
-    private Task<KeyValueStore> BucketAsync(NatsConnection connection) => new JetStreamContext(connection).GetKeyValueAsync(_bucket);
+    /// <summary>The lease bucket as any NATS client sees it.</summary>
+    private async Task<INatsKVStore> BucketAsync()
+    {
+        var connection = new NatsConnection(new NatsOpts { Url = _server.Url });
+        _connections.Add(connection);
+        return await new NatsKVContext(new NatsJSContext(connection)).GetStoreAsync(_bucket);
+    }
 
     [Fact]
     public async Task One_node_holds_the_lease_renews_it_and_hands_it_over_on_release()
     {
-        var (first, connection) = await LeaseAsync(1);
+        var (first, _) = await LeaseAsync(1);
         var (second, _) = await LeaseAsync(2);
         await using var firstLease = first;
         await using var secondLease = second;
@@ -43,9 +51,9 @@ public sealed class SnapshotLeaseTests : IClassFixture<NatsServerFixture>, IAsyn
         Assert.Equal(1, await second.GetHolderAsync(CancellationToken.None));
 
         // Renewals keep it past its time to live.
-        var kv = await BucketAsync(connection);
-        var acquired = (await kv.GetAsync(SnapshotLease.Key))!.Revision;
-        await Eventually.WaitUntilAsync(async () => (await kv.GetAsync(SnapshotLease.Key))?.Revision >= acquired + 3, "three renewals", TimeSpan.FromSeconds(10));
+        var kv = await BucketAsync();
+        var acquired = (await kv.GetEntryAsync<byte[]>(SnapshotLease.Key)).Revision;
+        await Eventually.WaitUntilAsync(async () => (await kv.GetEntryAsync<byte[]>(SnapshotLease.Key)).Revision >= acquired + 3, "three renewals", TimeSpan.FromSeconds(10));
         Assert.True(first.IsHeld);
         Assert.False(await second.TryAcquireAsync(CancellationToken.None));
 
@@ -59,7 +67,7 @@ public sealed class SnapshotLeaseTests : IClassFixture<NatsServerFixture>, IAsyn
     [Fact]
     public async Task A_holder_whose_lease_was_taken_notices_and_stops()
     {
-        var (first, connection) = await LeaseAsync(1);
+        var (first, _) = await LeaseAsync(1);
         var (second, _) = await LeaseAsync(2);
         await using var firstLease = first;
         await using var secondLease = second;
@@ -68,7 +76,7 @@ public sealed class SnapshotLeaseTests : IClassFixture<NatsServerFixture>, IAsyn
 
         Assert.True(await first.TryAcquireAsync(CancellationToken.None));
         var held = first.HeldToken;
-        await (await BucketAsync(connection)).DeleteAsync(SnapshotLease.Key);
+        await (await BucketAsync()).DeleteAsync(SnapshotLease.Key);
         Assert.True(await second.TryAcquireAsync(CancellationToken.None));
 
         var reason = await lost.Task.WaitAsync(TimeSpan.FromSeconds(10));

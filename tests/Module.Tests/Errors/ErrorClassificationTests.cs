@@ -2,10 +2,9 @@ using System.Management.Automation;
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.EmbeddedNats;
+using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Snapshots;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
 using HarmonyLite.PowerShell.Capture;
 using HarmonyLite.PowerShell.Convergence;
 using HarmonyLite.PowerShell.Errors;
@@ -28,15 +27,18 @@ public sealed class ErrorClassificationTests : IDisposable
         { new SnapshotNotFoundException("20250101T000000.000Z-1", "snapshot directory /b"), ErrorCategory.ObjectNotFound, "SnapshotNotFound" },
         { new SnapshotStoreUnavailableException("no NATS server to connect to"), ErrorCategory.ConnectionError, "SnapshotStoreUnavailable" },
         { new ReplicationLogTruncatedException("/data/app.db", "changes-1", 10, 500, "gap"), ErrorCategory.ResourceUnavailable, "ReplicationLogTruncated" },
-        { new NatsConnectionException("no server"), ErrorCategory.ConnectionError, "NatsConnection" },
-        { new NatsAuthorizationException("refused", "Authorization Violation"), ErrorCategory.AuthenticationError, "NatsAuthorization" },
-        { new NatsTimeoutException("no answer"), ErrorCategory.OperationTimeout, "NatsTimeout" },
-        { new JetStreamApiException(503, JetStreamErrorCode.InsufficientResources, "insufficient resources", "$JS.API.STREAM.CREATE.x"), ErrorCategory.QuotaExceeded, "JetStreamApi" },
-        { new JetStreamApiException(404, JetStreamErrorCode.StreamNotFound, "stream not found", "$JS.API.STREAM.INFO.x"), ErrorCategory.ObjectNotFound, "JetStreamApi" },
+        { new MessagingUnavailableException("no server"), ErrorCategory.ConnectionError, "NatsConnection" },
+        { new MessagingAuthenticationException("nats://a:4222", "refused"), ErrorCategory.AuthenticationError, "NatsAuthorization" },
+        { new MessagingSettingsException("nats.seed_file", "unreadable"), ErrorCategory.InvalidArgument, "InvalidNatsSettings" },
+        { new MessagePayloadTooLargeException("changes-1", 9_000_000, "too large"), ErrorCategory.LimitsExceeded, "NatsPayloadTooLarge" },
+        { new MessagingRefusedException(MessagingRefusal.LimitReached, "stream x", "insufficient resources"), ErrorCategory.QuotaExceeded, "JetStreamApi" },
+        { new MessagingRefusedException(MessagingRefusal.NotFound, "stream x", "stream not found"), ErrorCategory.ObjectNotFound, "JetStreamApi" },
+        { new MessagingRefusedException(MessagingRefusal.NotEnabled, "stream x", "jetstream not enabled"), ErrorCategory.NotEnabled, "JetStreamNotEnabled" },
+        { new StoredObjectDamagedException("snaps", "s.db", "digest mismatch"), ErrorCategory.InvalidData, "SnapshotIntegrity" },
         { new NatsServerNotFoundException("nats-server was not found.", ["/usr/sbin/nats-server"]), ErrorCategory.NotInstalled, "NatsServerNotFound" },
         { new EmbeddedNatsServerStartException("port in use"), ErrorCategory.ResourceUnavailable, "EmbeddedNatsServerStart" },
         { new HarmonyNodeException("The database does not exist."), ErrorCategory.ResourceUnavailable, "NodeFailed" },
-        { new HarmonyNodeException("The publisher failed", new NatsConnectionException("lost")), ErrorCategory.ConnectionError, "NodeFailed" },
+        { new HarmonyNodeException("The publisher failed", new MessagingUnavailableException("lost")), ErrorCategory.ConnectionError, "NodeFailed" },
         { new UnknownTableException("changes-1", 4, "Books", "no such table"), ErrorCategory.InvalidData, "ChangeApply" },
         { new OperationCanceledException(), ErrorCategory.OperationStopped, "OperationStopped" },
         { new UnauthorizedAccessException("denied"), ErrorCategory.PermissionDenied, "AccessDenied" },
@@ -69,6 +71,8 @@ public sealed class ErrorClassificationTests : IDisposable
     {
         Assert.Equal("/data/app.db", ErrorClassification.Of(new DatabaseInUseException("/data/app.db", ["x"])).Target);
         Assert.Equal("snap-1", ErrorClassification.Of(new SnapshotNotFoundException("snap-1", "store")).Target);
+        Assert.Equal("nats.cert_file", ErrorClassification.Of(new MessagingSettingsException("nats.cert_file", "x")).Target);
+        Assert.Equal("nats://a:4222", ErrorClassification.Of(new MessagingAuthenticationException("nats://a:4222", "x")).Target);
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public sealed class ManifestTests : IDisposable
         Assert.Equal(["Dependencies", "HarmonyLite.PowerShell.dll", "HarmonyLite.format.ps1xml", "HarmonyLite.psd1"], root);
         var shipped = Directory.GetFiles(StagedModule.Directory, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
         Assert.DoesNotContain("System.Management.Automation.dll", shipped);
-        foreach (var dependency in new[] { "HarmonyLite.Engine.dll", "HarmonyLite.Nats.dll", "HarmonyLite.PowerShell.Isolated.dll", "Microsoft.Data.Sqlite.dll", "Microsoft.Extensions.Logging.Abstractions.dll" })
+        foreach (var dependency in new[] { "HarmonyLite.Engine.dll", "NATS.Client.Core.dll", "NATS.Client.JetStream.dll", "NATS.Client.KeyValueStore.dll", "NATS.Client.ObjectStore.dll", "HarmonyLite.PowerShell.Isolated.dll", "Microsoft.Data.Sqlite.dll", "Microsoft.Extensions.Logging.Abstractions.dll" })
         {
             Assert.True(File.Exists(Path.Combine(StagedModule.DependenciesDirectory, dependency)), $"{dependency} is not staged under Dependencies/.");
         }

@@ -5,19 +5,17 @@ using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.EmbeddedNats;
+using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Snapshots;
-using HarmonyLite.Nats;
-using HarmonyLite.Nats.JetStream;
-using HarmonyLite.Nats.KeyValue;
-using HarmonyLite.Nats.ObjectStore;
 using Microsoft.Data.Sqlite;
 
 namespace HarmonyLite.PowerShell.Isolated.Errors;
 
 /// <summary>
-/// Maps the exceptions the engine, the NATS client and SQLite throw to PowerShell error categories and ids, so
-/// scripts can tell a bad configuration from a busy database from a lost connection.
+/// Maps the exceptions the engine and SQLite throw to PowerShell error categories and ids, so scripts can tell a bad
+/// configuration from a busy database from a lost connection. NATS failures reach it as the engine's
+/// <see cref="MessagingException"/>s: the module never sees the NATS client's own types.
 /// </summary>
 public static class EngineErrorClassifier
 {
@@ -46,7 +44,7 @@ public static class EngineErrorClassifier
         ConfigurationException e => new(ErrorCategory.InvalidArgument, "InvalidConfiguration", e.Origin),
         DatabaseInUseException e => new(ErrorCategory.ResourceBusy, "DatabaseInUse", e.DatabasePath),
         SnapshotIntegrityException => new(ErrorCategory.InvalidData, "SnapshotIntegrity"),
-        ObjectStoreIntegrityException e => new(ErrorCategory.InvalidData, "SnapshotIntegrity", e.Name),
+        StoredObjectDamagedException e => new(ErrorCategory.InvalidData, "SnapshotIntegrity", e.Name),
         SnapshotNotFoundException e => new(ErrorCategory.ObjectNotFound, "SnapshotNotFound", e.Id),
         SnapshotStoreUnavailableException => new(ErrorCategory.ConnectionError, "SnapshotStoreUnavailable"),
         ReplicationLogTruncatedException e => new(ErrorCategory.ResourceUnavailable, "ReplicationLogTruncated", e.Stream),
@@ -56,20 +54,13 @@ public static class EngineErrorClassifier
         HarmonyNodeException { InnerException: { } inner } => Classify(inner) with { ErrorId = "NodeFailed" },
         HarmonyNodeException => new(ErrorCategory.ResourceUnavailable, "NodeFailed"),
         EmbeddedNatsServerStartException => new(ErrorCategory.ResourceUnavailable, "EmbeddedNatsServerStart"),
-        NatsAuthorizationException => new(ErrorCategory.AuthenticationError, "NatsAuthorization"),
-        NatsConnectionException => new(ErrorCategory.ConnectionError, "NatsConnection"),
-        NatsTimeoutException => new(ErrorCategory.OperationTimeout, "NatsTimeout"),
-        NatsNoRespondersException e => new(ErrorCategory.ResourceUnavailable, "NatsNoResponders", e.Subject),
-        JetStreamNotEnabledException e => new(ErrorCategory.NotEnabled, "JetStreamNotEnabled", e.Subject),
-        JetStreamNoStreamException e => new(ErrorCategory.ObjectNotFound, "JetStreamNoStream", e.Subject),
-        JetStreamApiException e => new(JetStreamCategory(e), "JetStreamApi", e.Subject),
-        JetStreamConsumeException e => new(ErrorCategory.InvalidResult, "JetStreamConsume", e.Stream),
-        ObjectStoreBucketNotFoundException e => new(ErrorCategory.ObjectNotFound, "SnapshotBucketNotFound", e.Bucket),
-        KeyValueBucketNotFoundException e => new(ErrorCategory.ObjectNotFound, "KeyValueBucketNotFound", e.Bucket),
-        KeyValueConflictException e => new(ErrorCategory.ResourceBusy, "KeyValueConflict", e.Key),
-        NatsProtocolException => new(ErrorCategory.ProtocolError, "NatsProtocol"),
-        NatsPayloadTooLargeException e => new(ErrorCategory.LimitsExceeded, "NatsPayloadTooLarge", e.Subject),
-        NatsException => new(ErrorCategory.ConnectionError, "Nats"),
+        MessagingAuthenticationException e => new(ErrorCategory.AuthenticationError, "NatsAuthorization", e.Server),
+        MessagingSettingsException e => new(ErrorCategory.InvalidArgument, "InvalidNatsSettings", e.Setting),
+        MessagePayloadTooLargeException e => new(ErrorCategory.LimitsExceeded, "NatsPayloadTooLarge", e.Subject),
+        MessagingRefusedException { Refusal: MessagingRefusal.NotEnabled } e => new(ErrorCategory.NotEnabled, "JetStreamNotEnabled", e.Target),
+        MessagingRefusedException e => new(RefusalCategory(e.Refusal), "JetStreamApi", e.Target),
+        MessagingUnavailableException => new(ErrorCategory.ConnectionError, "NatsConnection"),
+        MessagingException => new(ErrorCategory.ConnectionError, "Nats"),
         ChangeApplyException e => new(ErrorCategory.InvalidData, "ChangeApply", e.Table),
         WireFormatException => new(ErrorCategory.InvalidData, "InvalidReplicationMessage"),
         SqliteException e => ClassifySqlite(e),
@@ -84,13 +75,11 @@ public static class EngineErrorClassifier
         _ => new(ErrorCategory.NotSpecified, "UnexpectedError"),
     };
 
-    private static ErrorCategory JetStreamCategory(JetStreamApiException exception) => exception.ErrorCode switch
+    private static ErrorCategory RefusalCategory(MessagingRefusal refusal) => refusal switch
     {
-        JetStreamErrorCode.StreamNotFound or JetStreamErrorCode.ConsumerNotFound or JetStreamErrorCode.NoMessageFound => ErrorCategory.ObjectNotFound,
-        JetStreamErrorCode.InsufficientResources or JetStreamErrorCode.StorageResourcesExceeded
-            or JetStreamErrorCode.MaximumConsumersLimit or JetStreamErrorCode.MaximumStreamsLimit => ErrorCategory.QuotaExceeded,
-        JetStreamErrorCode.ClusterNoPeers or JetStreamErrorCode.ClusterNotAvailable or JetStreamErrorCode.StreamOffline => ErrorCategory.ResourceUnavailable,
-        JetStreamErrorCode.JetStreamNotEnabled or JetStreamErrorCode.JetStreamNotEnabledForAccount => ErrorCategory.NotEnabled,
+        MessagingRefusal.NotFound => ErrorCategory.ObjectNotFound,
+        MessagingRefusal.LimitReached => ErrorCategory.QuotaExceeded,
+        MessagingRefusal.NotEnabled => ErrorCategory.NotEnabled,
         _ => ErrorCategory.InvalidResult,
     };
 

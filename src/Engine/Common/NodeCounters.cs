@@ -1,0 +1,21 @@
+namespace HarmonyLite.Engine.Common;
+
+/// <summary>Running totals of a node's work, updated by its loops and read by status.</summary>
+public sealed class NodeCounters
+{
+    private long _publishedBatches;
+    private long _appliedBatches;
+    private long _lastActivityTicks = DateTime.UtcNow.Ticks;
+    private string? _lastError;
+
+    public long PublishedBatches => Interlocked.Read(ref _publishedBatches);
+    public long AppliedBatches => Interlocked.Read(ref _appliedBatches);
+    public DateTime LastActivity => new(Interlocked.Read(ref _lastActivityTicks), DateTimeKind.Utc);
+    public string? LastError => Volatile.Read(ref _lastError);
+
+    public void Published() { Interlocked.Increment(ref _publishedBatches); Touch(); }
+    public void Applied() { Interlocked.Increment(ref _appliedBatches); Touch(); }
+    public void Error(string message) => Volatile.Write(ref _lastError, message);
+
+    private void Touch() => Interlocked.Exchange(ref _lastActivityTicks, DateTime.UtcNow.Ticks);
+}

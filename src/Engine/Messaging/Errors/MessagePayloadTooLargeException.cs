@@ -1,0 +1,17 @@
+namespace HarmonyLite.Engine.Messaging;
+
+/// <summary>A message is larger than the NATS server accepts; retrying cannot help.</summary>
+public sealed class MessagePayloadTooLargeException : MessagingException
+{
+    public MessagePayloadTooLargeException(string subject, long size, string message, Exception? inner = null)
+        : base(MessagingErrorKind.PayloadTooLarge, message, inner)
+    {
+        Subject = subject;
+        Size = size;
+    }
+
+    public string Subject { get; }
+
+    /// <summary>The size of the message refused, in bytes.</summary>
+    public long Size { get; }
+}
