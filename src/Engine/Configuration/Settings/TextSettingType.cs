@@ -6,7 +6,7 @@ namespace HarmonyLite.Engine.Configuration.Settings;
 /// A string. <paramref name="validate"/> returns a problem or null; <paramref name="secret"/> hides a set value
 /// in printed configuration; <paramref name="url"/> hides the password part of a URL.
 /// </summary>
-internal sealed class TextSettingType(Func<string, string?>? validate = null, bool secret = false, bool url = false) : SettingType<string>
+internal sealed partial class TextSettingType(Func<string, string?>? validate = null, bool secret = false, bool url = false) : SettingType<string>
 {
     public const string Redacted = "<redacted>";
 
@@ -22,9 +22,13 @@ internal sealed class TextSettingType(Func<string, string?>? validate = null, bo
     public override void Write(Utf8JsonWriter writer, string value) =>
         writer.WriteStringValue(secret && value.Length > 0 ? Redacted : url ? WithoutPassword(value) : value);
 
-    /// <summary>Replaces the password in <c>scheme://user:password@host</c> so printed settings do not leak it.</summary>
+    /// <summary>
+    /// Replaces the password in <c>scheme://user:password@host</c>, and in a <c>secret</c> query parameter (how WebDAV
+    /// URLs carry it), so printed settings do not leak it.
+    /// </summary>
     public static string WithoutPassword(string text)
     {
+        text = SecretParameter().Replace(text, Redacted);
         if (!Uri.TryCreate(text, UriKind.Absolute, out var uri) || !uri.UserInfo.Contains(':'))
         {
             return text;
@@ -32,4 +36,7 @@ internal sealed class TextSettingType(Func<string, string?>? validate = null, bo
         var user = uri.UserInfo[..uri.UserInfo.IndexOf(':')];
         return new UriBuilder(uri) { UserName = user, Password = Redacted }.Uri.ToString();
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[?&]secret=)[^&#]+")]
+    private static partial System.Text.RegularExpressions.Regex SecretParameter();
 }
