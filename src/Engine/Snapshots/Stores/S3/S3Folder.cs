@@ -183,9 +183,11 @@ internal sealed partial class S3Folder : IRemoteFolder
 
     private async Task EnsureBucketAsync(string region, ILogger logger, CancellationToken cancellationToken)
     {
+        Task ProbeAsync() => CallAsync("list the bucket", () => _client.ListObjectsV2Async(
+            new ListObjectsV2Request { BucketName = _settings.Bucket, Prefix = _settings.Prefix, Delimiter = "/" }, cancellationToken), cancellationToken);
         try
         {
-            await CallAsync("list the bucket", () => _client.ListObjectsV2Async(new ListObjectsV2Request { BucketName = _settings.Bucket, Prefix = _settings.Prefix, Delimiter = "/" }, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await ProbeAsync().ConfigureAwait(false);
             return;
         }
         catch (SnapshotStoreUnavailableException ex) when (ex.InnerException is AmazonS3Exception { ErrorCode: "NoSuchBucket" })
@@ -198,6 +200,18 @@ internal sealed partial class S3Folder : IRemoteFolder
         }
         catch (AmazonS3Exception ex) when (ex.ErrorCode == "BucketAlreadyOwnedByYou")
         {
+        }
+        catch (AmazonS3Exception ex) when (ex.ErrorCode == "BucketAlreadyExists")
+        {
+            // Another node may have made it a moment ago (some servers then say "exists", not "yours"): usable if listable.
+            try
+            {
+                await ProbeAsync().ConfigureAwait(false);
+            }
+            catch (SnapshotStoreUnavailableException)
+            {
+                throw new SnapshotStoreUnavailableException($"The {Description} belongs to someone else (bucket names are shared by every account of the server): choose another snapshot.s3.bucket.", ex);
+            }
         }
         catch (Exception ex) when (IsServiceOrNetworkFailure(ex, cancellationToken))
         {
