@@ -13,8 +13,28 @@ namespace HarmonyLite.Engine.Tests.Snapshots.Stores;
 /// </summary>
 public abstract class RemoteStoreContract : SnapshotServiceContract
 {
-    /// <summary>Names of the files the server holds for the store, looked at on the server's own disk; null when it cannot be seen.</summary>
-    protected abstract IReadOnlyList<string>? ServerFileNames();
+    /// <summary>Names of the files the server holds for the store, looked at on the server's own disk.</summary>
+    protected abstract IReadOnlyList<string> ServerFileNames();
+
+    /// <summary>Where the server keeps the file <paramref name="name"/> of the store on its own disk.</summary>
+    protected abstract string ServerPath(string name);
+
+    /// <summary>The names of the files in <paramref name="directory"/>; none when it does not exist.</summary>
+    protected static IReadOnlyList<string> FileNamesIn(string directory) =>
+        System.IO.Directory.Exists(directory) ? System.IO.Directory.EnumerateFiles(directory).Select(f => Path.GetFileName(f)).ToList() : [];
+
+    [Fact]
+    public async Task The_server_holds_each_snapshot_as_the_sqlite_file_itself()
+    {
+        var path = await NodeDatabaseAsync("plain.db", nodeId: 3, rows: 20);
+        await using var service = await OpenAsync(Config(path, 3));
+        var saved = await service.SaveAsync(CancellationToken.None);
+
+        var file = ServerPath(saved.Id + ".db");
+        Assert.Equal(saved.Sha256, Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(file))));
+        Assert.Equal("ok", SnapshotTesting.IntegrityCheck(file));
+        Assert.Equal(21L, SnapshotTesting.Scalar(file, "SELECT count(*) FROM notes"));
+    }
 
     private protected static IRemoteFolder FolderOf(SnapshotService service) => ((RemoteSnapshotStore)service.Store).Folder;
 
@@ -48,18 +68,14 @@ public abstract class RemoteStoreContract : SnapshotServiceContract
 
         await gate.Stalled.WaitAsync(TimeSpan.FromSeconds(60));
         Assert.Empty(await service.ListAsync(CancellationToken.None));
-        if (ServerFileNames() is { } during)
-        {
-            Assert.DoesNotContain(metadata.Id + ".db", during);
-            Assert.DoesNotContain(metadata.Id + ".json", during);
-        }
+        Assert.DoesNotContain(metadata.Id + ".db", ServerFileNames());
+        Assert.DoesNotContain(metadata.Id + ".json", ServerFileNames());
         gate.Release();
         await upload;
 
         Assert.Equal(metadata, Assert.Single(await service.ListAsync(CancellationToken.None)) with { Positions = metadata.Positions });
         await service.Store.VerifyAsync(metadata, CancellationToken.None);
-        if (ServerFileNames() is { } after)
-            Assert.Equal([metadata.Id + ".db", metadata.Id + ".json"], after.Order(StringComparer.Ordinal));
+        Assert.Equal([metadata.Id + ".db", metadata.Id + ".json"], ServerFileNames().Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -31,7 +31,9 @@ public sealed class S3StoreTests : RemoteStoreContract, IClassFixture<S3ServerFi
     protected override HarmonyConfig Config(string databasePath, long nodeId, int keep = 3) => StoreConfigs.S3(databasePath, nodeId, S3Config, keep);
 
     /// <summary>s3rver keeps an object as a file named after its key (parts of an unfinished upload live elsewhere).</summary>
-    protected override IReadOnlyList<string>? ServerFileNames()
+    protected override string ServerPath(string name) => Path.Combine(_server.DataDirectory, _bucket, Prefix, name + "._S3rver_object");
+
+    protected override IReadOnlyList<string> ServerFileNames()
     {
         var folder = Path.Combine(_server.DataDirectory, _bucket, Prefix);
         const string ObjectSuffix = "._S3rver_object";
