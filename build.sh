@@ -15,6 +15,11 @@ missing_prereqs() {
   command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
   command -v sqlite3 >/dev/null 2>&1 || missing+=(sqlite3)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  # Servers the snapshot store tests run on loopback: sshd (sftp), rclone (webdav), s3rver from tests/npm (s3).
+  [ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || missing+=(sshd)
+  command -v rclone >/dev/null 2>&1 || missing+=(rclone)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  [ -f "$ROOT/tests/npm/node_modules/s3rver/package.json" ] || missing+=(s3rver)
   printf '%s\n' "${missing[@]+"${missing[@]}"}"
 }
 
@@ -25,9 +30,11 @@ HarmonyLite needs these on the machine that builds and tests it:
   - nats-server 2.9 or newer (JetStream is enabled by HarmonyLite's generated config)
   - the sqlite3 command-line shell (tests write databases the way outside programs do)
   - openssl (TLS tests)
+  - for the snapshot store tests: sshd (openssh-server), rclone, node and npm (s3rver, pinned in tests/npm)
 
 Install them with:
-  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y nats-server sqlite3 openssl
+  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y nats-server sqlite3 openssl openssh-server rclone nodejs npm
+                  then: npm ci --prefix tests/npm
                   (.NET SDK: https://learn.microsoft.com/dotnet/core/install/linux)
   macOS:          brew install nats-server sqlite openssl dotnet-sdk
   Windows:        winget install NATSAuthors.NATSServer SQLite.SQLite Microsoft.DotNet.SDK.8
@@ -47,8 +54,13 @@ cmd_setup() {
         nats-server) pkgs+=(nats-server) ;;
         sqlite3) pkgs+=(sqlite3) ;;
         openssl) pkgs+=(openssl) ;;
+        sshd) pkgs+=(openssh-server) ;;
+        rclone) pkgs+=(rclone) ;;
+        npm) pkgs+=(nodejs npm) ;;
       esac
     done
+    # The tests run their own sshd; this file keeps the package's ssh service from ever starting.
+    case " ${pkgs[*]-} " in *" openssh-server "*) mkdir -p /etc/ssh && touch /etc/ssh/sshd_not_to_be_run ;; esac
     if [ ${#pkgs[@]} -gt 0 ]; then
       say "setup: apt-get install ${pkgs[*]}"
       DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
@@ -56,6 +68,10 @@ cmd_setup() {
     fi
     # The Debian package registers a system service; HarmonyLite starts its own servers.
     if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nats-server >/dev/null 2>&1 || true; fi
+  fi
+  if command -v npm >/dev/null 2>&1 && [ ! -f "$ROOT/tests/npm/node_modules/s3rver/package.json" ]; then
+    say "setup: npm ci in tests/npm (s3rver)"
+    npm ci --prefix "$ROOT/tests/npm" --no-audit --no-fund --loglevel=error >/dev/null
   fi
   missing=$(missing_prereqs)
   if [ -n "$missing" ]; then

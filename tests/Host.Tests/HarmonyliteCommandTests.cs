@@ -160,7 +160,7 @@ public sealed class HarmonyliteCommandTests
     }
 
     [Fact]
-    public async Task An_unsupported_snapshot_store_exits_2_with_the_reason()
+    public async Task A_snapshot_store_missing_a_setting_exits_2_naming_the_key()
     {
         using var directory = new TempDirectory();
         var path = directory.File("node.toml");
@@ -169,7 +169,7 @@ public sealed class HarmonyliteCommandTests
         var result = await HarmonyliteProcess.RunAsync("-config", path, "-print-config");
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains($"{path}:3: snapshot.store = \"s3\" is not supported by this version; use \"nats\" or \"file\"", result.Error);
+        Assert.Contains($"{path}:3: snapshot.s3.endpoint: required when snapshot.store = \"s3\"", result.Error);
     }
 
     [Fact]

@@ -9,10 +9,9 @@ internal static class ConfigurationValidator
     public static void Validate(HarmonyConfig config, string origin, Func<string, int?> lineOf)
     {
         var store = config.Snapshot.Store;
-        if (store is SnapshotStoreKind.S3 or SnapshotStoreKind.WebDav or SnapshotStoreKind.Sftp)
+        if (Snapshots.Stores.RemoteSnapshotStores.IsRemote(store) && Snapshots.Stores.RemoteSnapshotStores.FindProblem(config.Snapshot) is { } bad)
         {
-            throw ConfigurationException.Unsupported(origin, lineOf("snapshot.store"), "snapshot.store",
-                $"\"{Settings.ConfigurationSchema.SnapshotStores.NameOf(store)}\"", "use \"nats\" or \"file\"");
+            throw new ConfigurationException(origin, lineOf(bad.Key) ?? lineOf("snapshot.store"), bad.Key, bad.Problem);
         }
         if (store == SnapshotStoreKind.File && config.Snapshot.File.Path.Length == 0)
         {

@@ -5,7 +5,7 @@ namespace HarmonyLite.Engine.Configuration;
 /// naming peers): secret settings print as <see cref="Redacted"/>, and URLs lose the secret part of their user
 /// information, a password (<c>nats://user:pw@host</c>) or a token (<c>nats://token@host</c>).
 /// </summary>
-public static class SecretRedaction
+public static partial class SecretRedaction
 {
     public const string Redacted = "<redacted>";
 
@@ -18,6 +18,8 @@ public static class SecretRedaction
     /// </summary>
     public static string Url(string text)
     {
+        // WebDAV URLs carry their password as a query parameter (snapshot.webdav.url).
+        text = SecretParameter().Replace(text, Redacted);
         var scheme = text.IndexOf("://", StringComparison.Ordinal);
         if (scheme < 0)
         {
@@ -41,4 +43,7 @@ public static class SecretRedaction
     }
 
     public static string Url(Uri url) => Url(url.OriginalString);
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=[?&]secret=)[^&#]+")]
+    private static partial System.Text.RegularExpressions.Regex SecretParameter();
 }

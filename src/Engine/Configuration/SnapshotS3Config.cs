@@ -1,6 +1,6 @@
 namespace HarmonyLite.Engine.Configuration;
 
-/// <summary>The <c>[snapshot.s3]</c> table, kept for compatibility with Go configurations; this version cannot use S3.</summary>
+/// <summary>The <c>[snapshot.s3]</c> table, as in the Go version (see Snapshots/Stores).</summary>
 public sealed record SnapshotS3Config
 {
     public string Path { get; init; } = "";

@@ -1,6 +1,6 @@
 namespace HarmonyLite.Engine.Configuration;
 
-/// <summary>The <c>[snapshot.sftp]</c> table, kept for compatibility with Go configurations; this version cannot use SFTP.</summary>
+/// <summary>The <c>[snapshot.sftp]</c> table, as in the Go version (see Snapshots/Stores).</summary>
 public sealed record SnapshotSftpConfig
 {
     public string Url { get; init; } = "";

@@ -1,6 +1,6 @@
 namespace HarmonyLite.Engine.Configuration;
 
-/// <summary>The values of <c>snapshot.store</c>. Only <see cref="Nats"/> and <see cref="File"/> pass validation.</summary>
+/// <summary>The values of <c>snapshot.store</c>.</summary>
 public enum SnapshotStoreKind
 {
     /// <summary><c>"nats"</c>: a JetStream Object Store bucket.</summary>
@@ -9,12 +9,12 @@ public enum SnapshotStoreKind
     /// <summary><c>"file"</c> (our addition): a directory.</summary>
     File,
 
-    /// <summary><c>"s3"</c>: parsed for compatibility with the Go configuration; refused by validation.</summary>
+    /// <summary><c>"s3"</c>: an S3 bucket (or any S3-compatible server).</summary>
     S3,
 
-    /// <summary><c>"webdav"</c>: parsed for compatibility with the Go configuration; refused by validation.</summary>
+    /// <summary><c>"webdav"</c>: a WebDAV folder.</summary>
     WebDav,
 
-    /// <summary><c>"sftp"</c>: parsed for compatibility with the Go configuration; refused by validation.</summary>
+    /// <summary><c>"sftp"</c>: a folder on an SSH server.</summary>
     Sftp,
 }

@@ -1,6 +1,6 @@
 namespace HarmonyLite.Engine.Configuration;
 
-/// <summary>The <c>[snapshot.webdav]</c> table, kept for compatibility with Go configurations; this version cannot use WebDAV.</summary>
+/// <summary>The <c>[snapshot.webdav]</c> table, as in the Go version (see Snapshots/Stores).</summary>
 public sealed record SnapshotWebDavConfig
 {
     public string Url { get; init; } = "";

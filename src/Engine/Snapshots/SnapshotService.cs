@@ -11,7 +11,8 @@ namespace HarmonyLite.Engine.Snapshots;
 
 /// <summary>
 /// Saving, listing and restoring the snapshots of one node's database in the configured store (<c>snapshot.store</c>:
-/// a NATS Object Store bucket or a directory). Saves and restores of one service run one at a time.
+/// a NATS Object Store bucket, a directory, or an S3, WebDAV or SFTP folder). Saves and restores of one service run one
+/// at a time.
 /// </summary>
 public sealed class SnapshotService : IAsyncDisposable
 {
@@ -76,8 +77,10 @@ public sealed class SnapshotService : IAsyncDisposable
                         throw new SnapshotStoreUnavailableException($"Could not open the snapshot object store bucket {config.Snapshot.Nats.Bucket} on {server}: {ex.Message}", ex);
                     throw;
                 }
+            case var kind when Stores.RemoteSnapshotStores.IsRemote(kind):
+                return new SnapshotService(config, await Stores.RemoteSnapshotStores.OpenAsync(config.Snapshot, logger, cancellationToken).ConfigureAwait(false), connection, ownsConnection: false, loggerFactory);
             default:
-                throw new SnapshotStoreUnavailableException($"snapshot.store = \"{config.Snapshot.Store}\" is not supported; use \"nats\" or \"file\".");
+                throw new SnapshotStoreUnavailableException($"snapshot.store = \"{config.Snapshot.Store}\" is not supported; use \"nats\", \"file\", \"s3\", \"webdav\" or \"sftp\".");
         }
     }
 
@@ -270,7 +273,7 @@ public sealed class SnapshotService : IAsyncDisposable
                 await Store.DeleteAsync(old.Id, cancellationToken).ConfigureAwait(false);
                 _logger.LogInformation("Deleted snapshot {Id} from the {Store} (snapshot.keep = {Keep}).", old.Id, Store.Description, keep);
             }
-            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or MessagingException)
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or MessagingException or SnapshotStoreUnavailableException)
             {
                 _logger.LogWarning("Could not delete old snapshot {Id} from the {Store}: {Error}. It is retried after the next snapshot.", old.Id, Store.Description, ex.Message);
             }

@@ -182,14 +182,14 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Theory]
-    [InlineData("s3")]
-    [InlineData("webdav")]
-    [InlineData("sftp")]
-    public void Unsupported_snapshot_stores_are_refused_with_the_reason(string store)
+    [InlineData("s3", "snapshot.s3.endpoint")]
+    [InlineData("webdav", "snapshot.webdav.url")]
+    [InlineData("sftp", "snapshot.sftp.url")]
+    public void A_remote_snapshot_store_without_its_settings_is_refused_naming_the_key(string store, string key)
     {
         var error = Assert.Throws<ConfigurationException>(() => Load($"db_path = \"/x.db\"\n[snapshot]\nstore = \"{store}\"\n", "node-1.toml"));
 
-        Assert.Equal($"node-1.toml:3: snapshot.store = \"{store}\" is not supported by this version; use \"nats\" or \"file\"", error.Message);
+        Assert.StartsWith($"node-1.toml:3: {key}: required when snapshot.store = \"{store}\"", error.Message);
     }
 
     [Theory]

@@ -6,7 +6,7 @@ namespace HarmonyLite.Engine.Configuration.Settings;
 /// A string. <paramref name="validate"/> returns a problem or null; <paramref name="secret"/> hides a set value
 /// in printed configuration; <paramref name="url"/> hides the password or token of a URL.
 /// </summary>
-internal sealed class TextSettingType(Func<string, string?>? validate = null, bool secret = false, bool url = false) : SettingType<string>
+internal sealed partial class TextSettingType(Func<string, string?>? validate = null, bool secret = false, bool url = false) : SettingType<string>
 {
     public override string Expectation => "a string";
 
