@@ -16,7 +16,11 @@ param(
     [ValidateSet('Setup', 'Build', 'Test', 'Demo', 'Package')]
     [string] $Task = 'Build',
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+    # Package: where the module (HarmonyLite/) and the sidecar (sidecar/) go.
+    [string] $OutputDirectory = (Join-Path $PSScriptRoot 'artifacts/package'),
+    # Package: build on what is built already instead of from clean.
+    [switch] $NoClean
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -89,14 +93,16 @@ function Invoke-Test {
 }
 
 function Invoke-Package {
-    Remove-BuildOutput
-    $out = Join-Path $root 'artifacts/package'
+    if (-not $NoClean) { Remove-BuildOutput }
+    $out = $OutputDirectory
     New-Item -ItemType Directory -Force $out | Out-Null
-    # The module build stages the importable layout (manifest, cmdlets, Dependencies/) itself.
+    # The module build stages the importable layout (manifest, cmdlets, help, Dependencies/) itself. The sidecar goes to
+    # sidecar/, not harmonylite/: beside HarmonyLite/ that would be one folder on Windows and macOS, and a second
+    # "module" to Get-Module -ListAvailable (a folder holding a harmonylite.dll).
     Invoke-Native 'dotnet' @('build', (Join-Path $root 'src/Module/Module.csproj'), '-c', 'Release', '-nologo', '-clp:ErrorsOnly')
-    Copy-Item (Join-Path $root 'src/Module/bin/Release/net8.0/HarmonyLite') $out -Recurse
-    Invoke-Native 'dotnet' @('publish', (Join-Path $root 'src/Host/Host.csproj'), '-c', 'Release', '-o', (Join-Path $out 'harmonylite'), '-nologo', '-clp:ErrorsOnly')
-    Write-Output "Module staged in $(Join-Path $out 'HarmonyLite'); sidecar in $(Join-Path $out 'harmonylite')"
+    Copy-Item (Join-Path $root 'src/Module/bin/Release/net8.0/HarmonyLite') $out -Recurse -Force
+    Invoke-Native 'dotnet' @('publish', (Join-Path $root 'src/Host/Host.csproj'), '-c', 'Release', '-o', (Join-Path $out 'sidecar'), '-nologo', '-clp:ErrorsOnly')
+    Write-Output "Module staged in $(Join-Path $out 'HarmonyLite'); sidecar in $(Join-Path $out 'sidecar')"
 }
 
 switch ($Task) {

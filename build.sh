@@ -159,8 +159,9 @@ cmd_package() {
   # The module build stages the importable layout (manifest, cmdlets, Dependencies/) itself.
   dotnet build "$ROOT/src/Module/Module.csproj" -c Release -nologo -clp:ErrorsOnly
   cp -R "$ROOT/src/Module/bin/Release/net8.0/HarmonyLite" "$out/HarmonyLite"
-  dotnet publish "$ROOT/src/Host/Host.csproj" -c Release -o "$out/harmonylite" -nologo -clp:ErrorsOnly
-  say "package: module in $out/HarmonyLite (Import-Module $out/HarmonyLite/HarmonyLite.psd1), sidecar in $out/harmonylite"
+  # sidecar/, not harmonylite/: beside HarmonyLite/ it would be one folder on Windows and macOS, and a phantom module.
+  dotnet publish "$ROOT/src/Host/Host.csproj" -c Release -o "$out/sidecar" -nologo -clp:ErrorsOnly
+  say "package: module in $out/HarmonyLite (Import-Module $out/HarmonyLite/HarmonyLite.psd1), sidecar in $out/sidecar"
 }
 
 case "${1:-}" in

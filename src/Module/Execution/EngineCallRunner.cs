@@ -28,12 +28,24 @@ internal static class EngineCallRunner
         task.ContinueWith(_ => records.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
+            // Ticks come every interval whether or not records arrive meanwhile: a busy log must not starve progress.
+            var sinceTick = System.Diagnostics.Stopwatch.StartNew();
+            tick?.Invoke();
             while (true)
             {
                 var waiting = records.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
-                while (!waiting.Wait(TickInterval)) tick?.Invoke();
+                while (!waiting.Wait(TickInterval - sinceTick.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero))
+                {
+                    tick?.Invoke();
+                    sinceTick.Restart();
+                }
                 if (!waiting.Result) break;
                 while (records.Reader.TryRead(out var record)) write(record);
+                if (sinceTick.Elapsed >= TickInterval)
+                {
+                    tick?.Invoke();
+                    sinceTick.Restart();
+                }
             }
         }
         catch
