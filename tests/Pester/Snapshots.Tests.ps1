@@ -123,13 +123,11 @@ Describe 'Save-HarmonySnapshot as a scheduled task runs it' {
         $script:Nats = Start-TestNatsServer 'task'
         $script:TaskDb = New-TestDatabase 'task/node.db'
         Invoke-Sqlite $script:TaskDb "INSERT INTO Books VALUES (1, 'Dune');"
-        $script:Task = Join-Path $script:Work 'task.ps1'
-        # The task file a scheduler runs; the configuration comes from its argument.
-        "param([string] `$Config)`nImport-Module '$script:ModuleManifest'`nSave-HarmonySnapshot -ConfigPath `$Config" | Set-Content $script:Task
+        # The task file a scheduler runs (pwsh -NoProfile -NonInteractive -File task.ps1); the configuration is its argument.
+        $script:Task = "param([string] `$Config)`nImport-Module '$script:ModuleManifest'`nSave-HarmonySnapshot -ConfigPath `$Config"
         function Invoke-Task([string] $Config) {
-            $pwsh = (Get-Process -Id $PID).Path
-            $output = & $pwsh -NoProfile -NonInteractive -File $script:Task -Config $Config 2>&1
-            [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
+            $run = Invoke-Pwsh $script:Task -Arguments '-Config', $Config
+            [pscustomobject]@{ ExitCode = $run.ExitCode; Output = $run.Output + $run.Error }
         }
     }
 

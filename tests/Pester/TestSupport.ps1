@@ -115,13 +115,20 @@ function Start-TestCluster([string] $Name, [int] $Count, [int] $FirstNodeId = 1,
     }
 }
 
+# The command that starts this pwsh again: its own executable, or (the dotnet tool) dotnet with pwsh.dll.
+function Get-PwshCommand {
+    $native = Join-Path $PSHOME ($IsWindows ? 'pwsh.exe' : 'pwsh')
+    if (Test-Path $native) { return , @($native) }
+    , @((Get-Process -Id $PID).Path, (Join-Path $PSHOME 'pwsh.dll'))
+}
+
 # Runs a script in a new pwsh process (the repository's), returning its exit code and output.
-function Invoke-Pwsh([string] $Script, [string] $WorkingDirectory = $script:Work, [int] $TimeoutSeconds = 300) {
+function Invoke-Pwsh([string] $Script, [string] $WorkingDirectory = $script:Work, [int] $TimeoutSeconds = 300, [string[]] $Arguments = @()) {
     $file = Join-Path $script:Work "script-$([guid]::NewGuid().ToString('N').Substring(0, 8)).ps1"
     Set-Content $file $Script
-    $pwsh = (Get-Process -Id $PID).Path
-    $info = [Diagnostics.ProcessStartInfo]::new($pwsh)
-    foreach ($argument in '-NoProfile', '-NonInteractive', '-File', $file) { $info.ArgumentList.Add($argument) }
+    $command = Get-PwshCommand
+    $info = [Diagnostics.ProcessStartInfo]::new($command[0])
+    foreach ($argument in @($command | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', $file) + $Arguments) { $info.ArgumentList.Add($argument) }
     $info.WorkingDirectory = $WorkingDirectory
     $info.RedirectStandardOutput = $true
     $info.RedirectStandardError = $true
