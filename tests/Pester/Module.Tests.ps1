@@ -26,7 +26,7 @@ Describe 'The module' {
 
 Describe 'Help' {
     BeforeDiscovery {
-        $manifest = Import-PowerShellDataFile (Join-Path (Get-StagedModule) 'HarmonyLite.psd1')
+        $manifest = Import-PowerShellDataFile (Join-Path $PSScriptRoot '../../HarmonyLite.psd1')   # the staged one is this one
         $script:Cmdlets = $manifest.CmdletsToExport | ForEach-Object { @{ Name = $_ } }
     }
 

@@ -124,7 +124,7 @@ Describe 'Save-HarmonySnapshot as a scheduled task runs it' {
         $script:TaskDb = New-TestDatabase 'task/node.db'
         Invoke-Sqlite $script:TaskDb "INSERT INTO Books VALUES (1, 'Dune');"
         # The task file a scheduler runs (pwsh -NoProfile -NonInteractive -File task.ps1); the configuration is its argument.
-        $script:Task = "param([string] `$Config)`nImport-Module '$script:ModuleManifest'`nSave-HarmonySnapshot -ConfigPath `$Config"
+        $script:Task = "param([string] `$Config)`n`$ErrorActionPreference = 'Stop'`nImport-Module '$script:ModuleManifest'`nSave-HarmonySnapshot -ConfigPath `$Config"
         function Invoke-Task([string] $Config) {
             $run = Invoke-Pwsh $script:Task -Arguments '-Config', $Config
             [pscustomobject]@{ ExitCode = $run.ExitCode; Output = $run.Output + $run.Error }
