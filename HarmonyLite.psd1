@@ -9,6 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('HarmonyLite.format.ps1xml')
+    TypesToProcess       = @('HarmonyLite.types.ps1xml')
     CmdletsToExport      = @(
         'Start-HarmonyNode'
         'Stop-HarmonyNode'

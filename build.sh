@@ -82,7 +82,21 @@ cmd_setup() {
   say "setup: done."
 }
 
-ensure_setup() { [ -z "$(missing_prereqs)" ] || cmd_setup; }
+ensure_setup() { [ -z "$(missing_prereqs)" ] || cmd_setup; setup_pwsh; }
+
+# pwsh (the PowerShell dotnet tool, pinned in .config/dotnet-tools.json) and Pester (tests/Pester/Tools, copied into
+# .tools/Modules) for the module's tests: NuGet packages only, nothing installed for the user or the machine.
+setup_pwsh() {
+  dotnet tool restore >/dev/null
+  dotnet msbuild -restore -t:InstallPester "$ROOT/tests/Pester/Tools/PesterModule.csproj" -nologo -v:q >/dev/null
+  say "setup: pwsh $(dotnet pwsh -NoProfile -Command '$PSVersionTable.PSVersion.ToString()') and Pester in .tools/Modules."
+}
+
+# tests/Pester in that pwsh, in a process of its own; its counts land in $1/Pester.counts.
+run_pester() {
+  HARMONYLITE_CONFIGURATION="$CONFIGURATION" timeout --kill-after=30s 30m \
+    dotnet pwsh -NoProfile -NonInteractive -File "$ROOT/tests/Pester/Invoke-PesterSuite.ps1" -ResultsDirectory "$1"
+}
 
 clean_outputs() {
   find "$ROOT/src" "$ROOT/tests" -maxdepth 3 -type d \( -name bin -o -name obj \) -prune -exec rm -rf {} + 2>/dev/null || true
@@ -108,6 +122,8 @@ cmd_test() {
       --logger "trx;LogFileName=$name.trx" --results-directory "$results" \
       --blame-hang-timeout 5m -- xUnit.StopOnFail=false || status=1
   done
+  say "== Pester"
+  run_pester "$results" || status=1
   local passed=0 failed=0 skipped=0 total=0
   for trx in "$results"/*.trx; do
     [ -f "$trx" ] || continue
@@ -119,6 +135,10 @@ cmd_test() {
     n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$line")
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); total=$((total + ${t:-0})); skipped=$((skipped + ${n:-0}))
   done
+  if [ -f "$results/Pester.counts" ]; then
+    local pp pf ps; read -r pp pf ps < "$results/Pester.counts"
+    passed=$((passed + pp)); failed=$((failed + pf)); skipped=$((skipped + ps)); total=$((total + pp + pf + ps))
+  fi
   # A crashed or hung test host leaves no counters for its failures; count it as one.
   if [ $status -ne 0 ] && [ $failed -eq 0 ]; then failed=1; fi
   local line="$passed passed, $failed failed"
@@ -145,12 +165,13 @@ cmd_package() {
   # The module build stages the importable layout (manifest, cmdlets, Dependencies/) itself.
   dotnet build "$ROOT/src/Module/Module.csproj" -c Release -nologo -clp:ErrorsOnly
   cp -R "$ROOT/src/Module/bin/Release/net8.0/HarmonyLite" "$out/HarmonyLite"
-  dotnet publish "$ROOT/src/Host/Host.csproj" -c Release -o "$out/harmonylite" -nologo -clp:ErrorsOnly
-  say "package: module in $out/HarmonyLite (Import-Module $out/HarmonyLite/HarmonyLite.psd1), sidecar in $out/harmonylite"
+  # sidecar/, not harmonylite/: beside HarmonyLite/ it would be one folder on Windows and macOS, and a phantom module.
+  dotnet publish "$ROOT/src/Host/Host.csproj" -c Release -o "$out/sidecar" -nologo -clp:ErrorsOnly
+  say "package: module in $out/HarmonyLite (Import-Module $out/HarmonyLite/HarmonyLite.psd1), sidecar in $out/sidecar"
 }
 
 case "${1:-}" in
-  setup) cmd_setup ;;
+  setup) cmd_setup && setup_pwsh ;;
   build) ensure_setup; cmd_build ;;
   test) cmd_test ;;
   demo) cmd_demo ;;

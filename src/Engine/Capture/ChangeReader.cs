@@ -156,6 +156,13 @@ public sealed class ChangeReader : IAsyncDisposable
         return deleted;
     }
 
+    /// <summary>The number of the last change captured.</summary>
+    public Task<long> ReadLastChangeAsync(CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(ReadLastChange());
+    }
+
     /// <summary>How many captured changes are not published yet.</summary>
     public Task<long> CountPendingAsync(CancellationToken cancellationToken)
     {

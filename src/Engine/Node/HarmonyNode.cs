@@ -43,6 +43,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private SnapshotScheduler? _scheduler;
     private int _stopRequested;
     private volatile NodeState _state = NodeState.Starting;
+    private volatile NodeStatus? _released;
 
     private HarmonyNode(HarmonyConfig config, ILoggerFactory loggerFactory)
     {
@@ -91,8 +92,7 @@ public sealed class HarmonyNode : IAsyncDisposable
 
         // Before this process opens the database: a restore replaces the file and refuses while anyone holds it.
         await RestoreIfNeededAsync(db, streams, cancellationToken).ConfigureAwait(false);
-        if (!File.Exists(db))
-            throw new HarmonyNodeException($"The database {db} (db_path) does not exist. Create it with its schema first, or enable snapshots so a new node can restore one.");
+        if (!File.Exists(db)) throw new NodeDatabaseMissingException(db, Config.Snapshot.Enabled);
 
         _capture = await CaptureInstaller.OpenAsync(db, NodeId, null, cancellationToken).ConfigureAwait(false);
         CaptureReportLog.Write(_logger, await _capture.InstallAsync(cancellationToken).ConfigureAwait(false), onlyChanges: false);
@@ -287,15 +287,30 @@ public sealed class HarmonyNode : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The node's progress: stream positions from NATS, applied positions and counters from the node.</summary>
+    /// <summary>The configured snapshot store, opened over this running node's own NATS connection (which stays the node's).</summary>
+    public Task<SnapshotService> OpenSnapshotServiceAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        SnapshotService.OpenAsync(Config, loggerFactory,
+            _messaging ?? throw new InvalidOperationException($"Node {unchecked((ulong)NodeId)} is {_state.ToString().ToLowerInvariant()}, not running."), cancellationToken);
+
+    /// <summary>
+    /// The node's progress: stream positions from NATS, applied positions and counters from the node. Once the node has
+    /// released its shards (stopped or failed), the positions it had then, with its counters now.
+    /// </summary>
     public async Task<NodeStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        if (_released is { } last)
+            return last with { State = _state, PublishedBatches = _counters.PublishedBatches, AppliedBatches = _counters.AppliedBatches, LastError = _counters.LastError };
+        return await ReadStatusAsync(_state == NodeState.Running, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<NodeStatus> ReadStatusAsync(bool live, CancellationToken cancellationToken)
     {
         var shards = new List<ShardStatus>();
         foreach (var shard in _topology.ShardNumbers)
         {
             var stream = _topology.StreamName(shard);
             var range = StreamRange.Empty(stream);
-            if (_log is not null && _state == NodeState.Running)
+            if (_log is not null && live)
             {
                 try
                 {
@@ -310,10 +325,11 @@ public sealed class HarmonyNode : IAsyncDisposable
             shards.Add(new ShardStatus(shard, stream, range.FirstSequence, range.LastSequence, applied));
         }
         long pending = 0, quarantined = 0;
-        if (_state == NodeState.Running)
+        if (live)
         {
+            // The running publisher knows how far it got; the database learns it only at cleanup.
             await using var reader = await ChangeReader.OpenAsync(Config.DbPath, NodeId, null, cancellationToken).ConfigureAwait(false);
-            pending = await reader.CountPendingAsync(cancellationToken).ConfigureAwait(false);
+            pending = Math.Max(0, await reader.ReadLastChangeAsync(cancellationToken).ConfigureAwait(false) - (_reader?.PublishedSequence ?? reader.PublishedSequence));
             // What is in the quarantine now: messages applied again after a schema change have left it.
             await using var quarantine = await QuarantineStore.OpenAsync(Config.DbPath, null, cancellationToken).ConfigureAwait(false);
             quarantined = await quarantine.CountAsync(cancellationToken).ConfigureAwait(false);
@@ -324,6 +340,7 @@ public sealed class HarmonyNode : IAsyncDisposable
 
     private async Task ReleaseAsync()
     {
+        if (_shards.Count > 0) await KeepLastStatusAsync().ConfigureAwait(false);
         foreach (var worker in _shards) await worker.DisposeAsync().ConfigureAwait(false);
         _shards.Clear();
         if (_quarantineConnections is not null) await _quarantineConnections.DisposeAsync().ConfigureAwait(false);
@@ -337,6 +354,20 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (_messaging is not null) await _messaging.DisposeAsync().ConfigureAwait(false);
         if (_embedded is not null) await _embedded.DisposeAsync().ConfigureAwait(false);
         (_reader, _capture, _messaging, _log, _embedded, _watcher, _scheduler, _snapshots) = (null, null, null, null, null, null, null, null);
+    }
+
+    // Read while the shards and the connection are still open, so a status asked for after the stop still shows them.
+    private async Task KeepLastStatusAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            _released = await ReadStatusAsync(live: true, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogDebug("Reading the status of node {NodeId} before it released its shards: {Error}", unchecked((ulong)NodeId), ex.Message);
+        }
     }
 
     /// <summary>What one shard needs on this node: its consumer and the connections it applies through.</summary>

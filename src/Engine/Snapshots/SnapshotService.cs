@@ -42,6 +42,9 @@ public sealed class SnapshotService : IAsyncDisposable
 
     public string DatabasePath => _config.DbPath;
 
+    /// <summary>Told how far each upload and download has come (a progress display); null for nobody.</summary>
+    public IProgress<SnapshotTransfer>? Progress { get; set; }
+
     /// <summary>Opens the configured store; for the NATS store this connects to <c>nats.urls</c> (or the embedded server's fixed bind address).</summary>
     public static Task<SnapshotService> OpenAsync(HarmonyConfig config, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
         OpenAsync(config, loggerFactory, null, cancellationToken);
@@ -96,7 +99,7 @@ public sealed class SnapshotService : IAsyncDisposable
             var started = _clock.GetTimestamp();
             await using var file = await SnapshotWriter.WriteAsync(_config.DbPath, _config.NodeId, _clock, cancellationToken).ConfigureAwait(false);
             var metadata = file.Metadata;
-            await using (var content = file.OpenRead())
+            await using (var content = TransferProgressStream.Observe(file.OpenRead(), Progress, metadata, SnapshotTransferDirection.Upload))
                 await Store.PutAsync(metadata, content, cancellationToken).ConfigureAwait(false);
             await Store.VerifyAsync(metadata, cancellationToken).ConfigureAwait(false);
             var listed = await Store.ListAsync(cancellationToken).ConfigureAwait(false);
@@ -294,7 +297,8 @@ public sealed class SnapshotService : IAsyncDisposable
             await using (var file = new FileStream(download, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
             {
                 await using var hashing = new HashingWriteStream(file);
-                await Store.DownloadAsync(metadata.Id, hashing, cancellationToken).ConfigureAwait(false);
+                await using var observed = TransferProgressStream.Observe(hashing, Progress, metadata, SnapshotTransferDirection.Download);
+                await Store.DownloadAsync(metadata.Id, observed, cancellationToken).ConfigureAwait(false);
                 await file.FlushAsync(cancellationToken).ConfigureAwait(false);
                 file.Flush(flushToDisk: true);
                 digest = hashing.Digest();

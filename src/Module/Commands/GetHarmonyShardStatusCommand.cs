@@ -6,42 +6,35 @@ namespace HarmonyLite.PowerShell.Commands;
 
 /// <summary>
 /// Get-HarmonyShardStatus: per shard stream, the oldest and newest message it holds, the last one the node applied and
-/// the lag. From a node of this session, or from a configuration for a node running anywhere (the sidecar, another session).
+/// the lag. From a node of this session (-Node, or the session node running on a configuration's database), or from a
+/// configuration for a node running anywhere else (the sidecar, another session).
 /// </summary>
-[Cmdlet(VerbsCommon.Get, "HarmonyShardStatus", DefaultParameterSetName = NodeSet)]
+[Cmdlet(VerbsCommon.Get, "HarmonyShardStatus", DefaultParameterSetName = NodeSet, HelpUri = HelpLinks.Base + "get-harmonyshardstatus")]
 [OutputType(typeof(ShardStatus))]
-public sealed class GetHarmonyShardStatusCommand : HarmonyCmdlet
+public sealed class GetHarmonyShardStatusCommand : ConfigurationCmdlet
 {
     private const string NodeSet = "Node";
-    private const string ConfigurationSet = "Configuration";
 
-    /// <summary>Nodes from Start-HarmonyNode or Get-HarmonyNode.</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NodeSet)]
+    /// <summary>Nodes of this session (from Start-HarmonyNode, Get-HarmonyNode, or a job's Node).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = NodeSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNull]
     public SessionNode[] Node { get; set; } = [];
 
-    /// <summary>A node configuration: positions are read from its database, stream ranges from its NATS.</summary>
-    [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ConfigurationSet)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string ConfigPath { get; set; } = "";
-
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == ConfigurationSet)
+        if (FromConfiguration)
         {
-            ProcessInput(ConfigPath, () =>
+            ForEachConfiguration((_, config) =>
             {
-                var config = LoadConfiguration(ConfigPath);
-                Write(RunEngine(cancellationToken => ShardStatusReader.ReadAsync(config, cancellationToken)), config.NodeId);
+                if (SessionNodes.ActiveOn(config.DbPath) is { } node) WriteFrom(node);
+                else Write(RunEngine(cancellationToken => ShardStatusReader.ReadAsync(config, cancellationToken)), config.NodeId);
             });
             return;
         }
-        foreach (var node in Node)
-        {
-            ProcessInput(node.NodeId, () => Write(RunEngine(node.GetStatusAsync, node.Log).Shards, node.NodeId));
-        }
+        foreach (var node in Node) ProcessInput(node.NodeId, () => WriteFrom(node));
     }
+
+    private void WriteFrom(SessionNode node) => Write(RunEngine(node.GetStatusAsync, node.Log).Shards, node.NodeId);
 
     private void Write(IEnumerable<ShardStatus> shards, long nodeId)
     {

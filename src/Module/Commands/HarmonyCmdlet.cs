@@ -24,11 +24,14 @@ public abstract class HarmonyCmdlet : PSCmdlet
     private protected SessionNodeRegistry SessionNodes => SessionNodeRegistry.Of(SessionState);
 
     /// <summary>Runs an engine call to completion, writing what it logs to this cmdlet's streams meanwhile.</summary>
-    private protected T RunEngine<T>(Func<CancellationToken, Task<T>> call, EngineLog? log = null)
+    private protected T RunEngine<T>(Func<CancellationToken, Task<T>> call, EngineLog? log = null) => RunEngine(call, log, null);
+
+    /// <param name="tick">Runs on the pipeline thread every quarter second while the call runs, to update progress.</param>
+    private protected T RunEngine<T>(Func<CancellationToken, Task<T>> call, EngineLog? log, Action? tick)
     {
         try
         {
-            return EngineCallRunner.Run(call, log, WriteLogRecord, StopToken);
+            return EngineCallRunner.Run(call, log, WriteLogRecord, StopToken, tick);
         }
         catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
         {
@@ -36,14 +39,23 @@ public abstract class HarmonyCmdlet : PSCmdlet
         }
     }
 
-    private protected void RunEngine(Func<CancellationToken, Task> call, EngineLog? log = null) =>
+    private protected void RunEngine(Func<CancellationToken, Task> call, EngineLog? log = null, Action? tick = null) =>
         RunEngine(async cancellationToken =>
         {
             await call(cancellationToken).ConfigureAwait(false);
             return true;
-        }, log);
+        }, log, tick);
 
-    /// <summary>Does the work for one input object; a failure becomes a non-terminating error about <paramref name="target"/> and the pipeline goes on.</summary>
+    /// <summary>
+    /// Whether a failure ends the cmdlet with a terminating error instead of a non-terminating one: for cmdlets a
+    /// scheduled task or a CI step runs, which must fail when the cmdlet does.
+    /// </summary>
+    private protected virtual bool FailuresTerminate => false;
+
+    /// <summary>
+    /// Does the work for one input object; a failure becomes an error about <paramref name="target"/>: non-terminating
+    /// (the pipeline goes on), or terminating where <see cref="FailuresTerminate"/>.
+    /// </summary>
     private protected void ProcessInput(object? target, Action work)
     {
         try
@@ -52,30 +64,52 @@ public abstract class HarmonyCmdlet : PSCmdlet
         }
         catch (Exception error) when (IsReportable(error))
         {
-            WriteError(ErrorRecordFactory.Create(error, target));
+            var record = ErrorRecordFactory.Create(error, target);
+            if (FailuresTerminate) ThrowTerminatingError(record);
+            WriteError(record);
         }
     }
 
-    /// <summary>Does the work; a failure is a terminating error, so a script or scheduled task running the cmdlet fails.</summary>
-    private protected void ProcessInputOrTerminate(object? target, Action work)
+    /// <summary>What <paramref name="resolve"/> returns; when it fails, an error about <paramref name="input"/> and nothing.</summary>
+    private protected IReadOnlyList<string> Resolved(Func<IReadOnlyList<string>> resolve, string input)
     {
-        try
-        {
-            work();
-        }
-        catch (Exception error) when (IsReportable(error))
-        {
-            ThrowTerminatingError(ErrorRecordFactory.Create(error, target));
-        }
+        IReadOnlyList<string> files = [];
+        ProcessInput(input, () => files = resolve());
+        return files;
     }
 
     /// <summary>A path as given in PowerShell (relative to the current location, PSDrives, ~) as a file system path.</summary>
     private protected string ResolvePath(string path) => GetUnresolvedProviderPathFromPSPath(path);
 
-    /// <summary>Loads a configuration file; its warnings become PowerShell warnings, its notices verbose messages.</summary>
-    private protected HarmonyConfig LoadConfiguration(string path, ConfigurationOverrides? overrides = null)
+    /// <summary>
+    /// The files a path parameter names: every file a wildcard pattern matches (none is an error naming the parameter),
+    /// or the one path as given when it is literal (<paramref name="literal"/>, from a -LiteralPath parameter) or has no
+    /// wildcard characters. Whether the files exist is for the caller to check.
+    /// </summary>
+    /// <param name="parameter">The parameter the path was given to, for messages.</param>
+    /// <param name="literalParameter">Its literal twin, which messages suggest for names containing wildcard characters.</param>
+    private protected IReadOnlyList<string> ResolveInputPaths(string path, bool literal, string parameter, string literalParameter)
     {
-        var file = ResolvePath(path);
+        if (literal || !WildcardPattern.ContainsWildcardCharacters(path)) return [ResolvePath(path)];
+        try
+        {
+            var files = GetResolvedProviderPathFromPSPath(path, out var provider);
+            if (provider.Name != "FileSystem" || files.Count == 0) throw InputNotFoundException.NoMatch(path, parameter, literalParameter);
+            return files;
+        }
+        catch (ItemNotFoundException)
+        {
+            throw InputNotFoundException.NoMatch(path, parameter, literalParameter);
+        }
+    }
+
+    /// <summary>
+    /// Loads a configuration file (a file system path, resolved); its warnings become PowerShell warnings, its notices
+    /// verbose messages. A missing file is an ObjectNotFound error naming <paramref name="parameter"/>.
+    /// </summary>
+    private protected HarmonyConfig LoadConfiguration(string file, string parameter, ConfigurationOverrides? overrides = null)
+    {
+        if (!File.Exists(file)) throw InputNotFoundException.ConfigurationFile(file, parameter);
         var loaded = ConfigurationLoader.Load(file, overrides);
         foreach (var warning in loaded.Warnings) WriteWarning(warning.ToString());
         foreach (var notice in loaded.Notices) WriteVerbose(notice);

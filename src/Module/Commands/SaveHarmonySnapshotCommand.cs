@@ -7,10 +7,12 @@ namespace HarmonyLite.PowerShell.Commands;
 /// Save-HarmonySnapshot: saves a verified snapshot of the node's database to the configured store now. What a
 /// scheduled task runs: any failure is a terminating error, so the task fails.
 /// </summary>
-[Cmdlet(VerbsData.Save, "HarmonySnapshot")]
+[Cmdlet(VerbsData.Save, "HarmonySnapshot", DefaultParameterSetName = ConfigurationSet, HelpUri = HelpLinks.Base + "save-harmonysnapshot")]
 [OutputType(typeof(SnapshotMetadata))]
 public sealed class SaveHarmonySnapshotCommand : SnapshotCmdlet
 {
-    protected override void ProcessRecord() => ProcessInputOrTerminate(ConfigPath, () =>
-        WriteObject(WithSnapshots(LoadConfiguration(ConfigPath), (snapshots, cancellationToken) => snapshots.SaveAsync(cancellationToken))));
+    private protected override bool FailuresTerminate => true;
+
+    protected override void ProcessRecord() => ForEachSnapshotSource(source =>
+        WriteObject(WithSnapshots(source, $"Saving a snapshot of {source.DatabasePath}", (snapshots, cancellationToken) => snapshots.SaveAsync(cancellationToken))));
 }

@@ -2,23 +2,20 @@ using System.Management.Automation;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.PowerShell.Jobs;
 using HarmonyLite.PowerShell.Nodes;
+using HarmonyLite.PowerShell.Progress;
 
 namespace HarmonyLite.PowerShell.Commands;
 
 /// <summary>
 /// Start-HarmonyNode: starts a node in this PowerShell session and returns once it replicates (or at once with
-/// <c>-AsJob</c>, returning a job). The node runs in the background until Stop-HarmonyNode, Stop-Job, or the session ends.
+/// <c>-AsJob</c>, returning a job). The node runs in the background until Stop-HarmonyNode, Stop-Job, Remove-Module,
+/// or the session ends.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "HarmonyNode", SupportsShouldProcess = true)]
+[Cmdlet(VerbsLifecycle.Start, "HarmonyNode", SupportsShouldProcess = true, DefaultParameterSetName = ConfigurationSet,
+    HelpUri = HelpLinks.Base + "start-harmonynode")]
 [OutputType(typeof(SessionNode), typeof(HarmonyNodeJob))]
-public sealed class StartHarmonyNodeCommand : HarmonyCmdlet
+public sealed class StartHarmonyNodeCommand : ConfigurationCmdlet
 {
-    /// <summary>The node's configuration file (TOML, the keys of the Go HarmonyLite <c>config.toml</c>).</summary>
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("FullName")]
-    [ValidateNotNullOrEmpty]
-    public string ConfigPath { get; set; } = "";
-
     /// <summary>Replaces the configuration's <c>node_id</c> (<c>-node-id</c>).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, long.MaxValue)]
@@ -43,21 +40,14 @@ public sealed class StartHarmonyNodeCommand : HarmonyCmdlet
     [Parameter]
     public SwitchParameter AsJob { get; set; }
 
-    protected override void ProcessRecord() => ProcessInput(ConfigPath, () =>
+    protected override void ProcessRecord() => ForEachConfiguration((file, config) =>
     {
-        var config = LoadConfiguration(ConfigPath, new ConfigurationOverrides
-        {
-            NodeId = NodeId > 0 ? NodeId : null,
-            ClusterAddress = ClusterAddress,
-            ClusterPeers = ClusterPeers is null ? null : string.Join(",", ClusterPeers),
-            LeafServers = LeafServers is null ? null : string.Join(",", LeafServers),
-        });
-        var node = new SessionNode(ResolvePath(ConfigPath), config);
+        var node = new SessionNode(file, config);
         if (!ShouldProcess(node.DatabasePath, $"Start HarmonyLite node {node.NodeId} (installs change capture and replicates the database)")) return;
         SessionNodes.Add(node);
         if (AsJob)
         {
-            var job = new HarmonyNodeJob(node, $"Start-HarmonyNode -ConfigPath '{node.ConfigPath}'");
+            var job = new HarmonyNodeJob(node, $"Start-HarmonyNode -LiteralPath '{node.ConfigPath}'");
             JobRepository.Add(job);
             node.JobId = job.Id;
             job.Start();
@@ -66,7 +56,8 @@ public sealed class StartHarmonyNodeCommand : HarmonyCmdlet
         }
         try
         {
-            RunEngine(node.StartAsync, node.Log);
+            using var progress = new NodeStartProgress(this, node);
+            RunEngine(node.StartAsync, node.Log, progress.Show);
         }
         catch
         {
@@ -75,5 +66,11 @@ public sealed class StartHarmonyNodeCommand : HarmonyCmdlet
             throw;
         }
         WriteObject(node);
+    }, new ConfigurationOverrides
+    {
+        NodeId = NodeId > 0 ? NodeId : null,
+        ClusterAddress = ClusterAddress,
+        ClusterPeers = ClusterPeers is null ? null : string.Join(",", ClusterPeers),
+        LeafServers = LeafServers is null ? null : string.Join(",", LeafServers),
     });
 }

@@ -1,10 +1,11 @@
 using System.Management.Automation;
+using HarmonyLite.PowerShell.Completion;
 using HarmonyLite.PowerShell.Nodes;
 
 namespace HarmonyLite.PowerShell.Commands;
 
 /// <summary>Stop-HarmonyNode: stops nodes of this session gracefully (the batch in flight is finished) and forgets them.</summary>
-[Cmdlet(VerbsLifecycle.Stop, "HarmonyNode", SupportsShouldProcess = true, DefaultParameterSetName = NodeSet)]
+[Cmdlet(VerbsLifecycle.Stop, "HarmonyNode", SupportsShouldProcess = true, DefaultParameterSetName = NodeSet, HelpUri = HelpLinks.Base + "stop-harmonynode")]
 [OutputType(typeof(SessionNode))]
 public sealed class StopHarmonyNodeCommand : HarmonyCmdlet
 {
@@ -16,7 +17,9 @@ public sealed class StopHarmonyNodeCommand : HarmonyCmdlet
     [ValidateNotNull]
     public SessionNode[] Node { get; set; } = [];
 
+    /// <summary>Ids of nodes of this session.</summary>
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = NodeIdSet)]
+    [ArgumentCompleter(typeof(NodeIdCompleter))]
     public long[] NodeId { get; set; } = [];
 
     /// <summary>Writes each stopped node to the pipeline.</summary>

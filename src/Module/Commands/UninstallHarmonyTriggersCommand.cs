@@ -9,13 +9,14 @@ namespace HarmonyLite.PowerShell.Commands;
 /// Uninstall-HarmonyTriggers: removes every HarmonyLite object (everything named <c>__harmonylite__*</c>) from a
 /// database. User tables and their rows stay as they are; changes not yet published are lost.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Uninstall, "HarmonyTriggers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High, DefaultParameterSetName = ConfigurationSet)]
+[Cmdlet(VerbsLifecycle.Uninstall, "HarmonyTriggers", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High,
+    DefaultParameterSetName = ConfigurationSet, HelpUri = HelpLinks.Base + "uninstall-harmonytriggers")]
 [OutputType(typeof(CaptureRemoval))]
 public sealed class UninstallHarmonyTriggersCommand : DatabaseCmdlet
 {
-    protected override void ProcessRecord() => ProcessInput(InputTarget, () =>
+    protected override void ProcessRecord() => ForEachDatabase(input =>
     {
-        var (database, _) = ResolveDatabase();
+        var database = input.DatabasePath;
         if (SessionNodes.ActiveOn(database) is { } node) throw new DatabaseInUseByNodeException(node, "remove change capture from");
         if (!ShouldProcess(database, "Remove HarmonyLite change capture (triggers, change log, version tables; unpublished changes are lost)")) return;
         var removed = RunEngine(async cancellationToken =>

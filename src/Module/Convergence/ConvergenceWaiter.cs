@@ -11,9 +11,11 @@ internal static class ConvergenceWaiter
     /// <param name="timeout">How long to wait for agreement.</param>
     /// <param name="pollInterval">The pause between two comparisons.</param>
     /// <param name="log">Gets a record each time the picture changes while waiting (information level), or null.</param>
+    /// <param name="observe">Gets every poll's digests (on the engine's thread), for a progress display; or null.</param>
     /// <exception cref="FileNotFoundException">A database does not exist (reported at once, not after the timeout).</exception>
     /// <exception cref="ConvergenceTimeoutException">They still differed after <paramref name="timeout"/>.</exception>
-    public static async Task<ConvergenceResult> WaitAsync(IReadOnlyList<string> databases, TimeSpan timeout, TimeSpan pollInterval, EngineLog? log, CancellationToken cancellationToken)
+    public static async Task<ConvergenceResult> WaitAsync(IReadOnlyList<string> databases, TimeSpan timeout, TimeSpan pollInterval, EngineLog? log, CancellationToken cancellationToken,
+        Action<IReadOnlyList<ReplicaDigest>>? observe = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(databases.Count, 1, nameof(databases));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero, nameof(timeout));
@@ -27,6 +29,7 @@ internal static class ConvergenceWaiter
         while (true)
         {
             var replicas = await Task.WhenAll(databases.Select(d => ReadAsync(d, cancellationToken))).ConfigureAwait(false);
+            observe?.Invoke(replicas);
             if (replicas.All(r => r.Error is null) && replicas.Select(r => r.Sha256).Distinct(StringComparer.Ordinal).Count() == 1)
             {
                 return new ConvergenceResult(replicas[0].Sha256, databases.ToArray(), replicas[0].RowCounts, clock.Elapsed);

@@ -13,8 +13,9 @@ internal static class ErrorRecordFactory
         var cause = EngineErrorClassifier.Cause(exception);
         var classification = ErrorClassification.Of(cause);
         var record = new ErrorRecord(cause, classification.ErrorId, classification.Category, classification.Target ?? target);
-        if (classification.RecommendedAction is { } action)
-            record.ErrorDetails = new ErrorDetails(cause.Message) { RecommendedAction = action };
+        var wording = ErrorWording.For(cause);
+        if (wording is not null || classification.RecommendedAction is not null)
+            record.ErrorDetails = new ErrorDetails(wording ?? cause.Message) { RecommendedAction = classification.RecommendedAction };
         return record;
     }
 }

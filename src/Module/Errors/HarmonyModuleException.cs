@@ -2,11 +2,11 @@ using System.Management.Automation;
 
 namespace HarmonyLite.PowerShell.Errors;
 
-/// <summary>An error the module itself detects (not the engine), carrying how PowerShell should report it.</summary>
+/// <summary>An error the module itself detects or words (not the engine), carrying how PowerShell should report it.</summary>
 public abstract class HarmonyModuleException : Exception
 {
-    protected HarmonyModuleException(string message, ErrorCategory category, string errorId, object? target)
-        : base(message)
+    protected HarmonyModuleException(string message, ErrorCategory category, string errorId, object? target, Exception? innerException = null)
+        : base(message, innerException)
     {
         Category = category;
         ErrorId = errorId;

@@ -10,12 +10,16 @@ namespace HarmonyLite.PowerShell.Execution;
 /// </summary>
 internal static class EngineCallRunner
 {
+    /// <summary>How often <c>tick</c> runs while the call is under way (progress displays).</summary>
+    public static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(250);
+
     /// <param name="call">The engine call; it gets a token cancelled by <paramref name="cancellationToken"/> or when the caller stops listening.</param>
     /// <param name="log">The log the call writes to, or null when it logs nothing.</param>
     /// <param name="write">Writes one record to the cmdlet's streams; runs on the calling thread.</param>
     /// <param name="cancellationToken">Cancelled when the user stops the pipeline (Ctrl+C).</param>
+    /// <param name="tick">Runs on the calling thread every <see cref="TickInterval"/> while the call runs (to update progress), or null.</param>
     /// <returns>The call's result; its exception, unwrapped, when it fails.</returns>
-    public static T Run<T>(Func<CancellationToken, Task<T>> call, EngineLog? log, Action<HarmonyLogRecord> write, CancellationToken cancellationToken)
+    public static T Run<T>(Func<CancellationToken, Task<T>> call, EngineLog? log, Action<HarmonyLogRecord> write, CancellationToken cancellationToken, Action? tick = null)
     {
         using var abandon = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var records = Channel.CreateUnbounded<HarmonyLogRecord>(new UnboundedChannelOptions { SingleReader = true });
@@ -24,9 +28,24 @@ internal static class EngineCallRunner
         task.ContinueWith(_ => records.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         try
         {
-            while (records.Reader.WaitToReadAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult())
+            // Ticks come every interval whether or not records arrive meanwhile: a busy log must not starve progress.
+            var sinceTick = System.Diagnostics.Stopwatch.StartNew();
+            tick?.Invoke();
+            while (true)
             {
+                var waiting = records.Reader.WaitToReadAsync(CancellationToken.None).AsTask();
+                while (!waiting.Wait(TickInterval - sinceTick.Elapsed is { Ticks: > 0 } left ? left : TimeSpan.Zero))
+                {
+                    tick?.Invoke();
+                    sinceTick.Restart();
+                }
+                if (!waiting.Result) break;
                 while (records.Reader.TryRead(out var record)) write(record);
+                if (sinceTick.Elapsed >= TickInterval)
+                {
+                    tick?.Invoke();
+                    sinceTick.Restart();
+                }
             }
         }
         catch

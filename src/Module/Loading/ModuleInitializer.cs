@@ -7,7 +7,7 @@ namespace HarmonyLite.PowerShell.Loading;
 /// <summary>
 /// Runs when pwsh imports the module: routes the default context's requests for HarmonyLite
 /// assemblies to <see cref="HarmonyLiteLoadContext"/>, so the engine's dependencies never clash with
-/// another module's copies.
+/// another module's copies. When the module is removed, the session's nodes are stopped first.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
@@ -16,7 +16,12 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnImport() => AssemblyLoadContext.Default.Resolving += ResolveHarmonyLite;
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= ResolveHarmonyLite;
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        // Stopping needs the engine, so before its assemblies stop resolving.
+        Nodes.SessionNodeRegistry.StopAllOnRemove();
+        AssemblyLoadContext.Default.Resolving -= ResolveHarmonyLite;
+    }
 
     private static Assembly? ResolveHarmonyLite(AssemblyLoadContext context, AssemblyName name)
     {

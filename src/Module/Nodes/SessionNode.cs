@@ -1,5 +1,8 @@
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Node;
+using HarmonyLite.Engine.Snapshots;
+using HarmonyLite.PowerShell.Configuration;
+using HarmonyLite.PowerShell.Errors;
 using HarmonyLite.PowerShell.Isolated.Logging;
 
 namespace HarmonyLite.PowerShell.Nodes;
@@ -18,10 +21,13 @@ public sealed class SessionNode
     private int _startCalled;
     private int _stopRequested;
 
+    private readonly HarmonyConfig _engineConfig;
+
     internal SessionNode(string configPath, HarmonyConfig config)
     {
         ConfigPath = configPath;
-        Config = config;
+        _engineConfig = config;
+        Config = ConfigurationRedaction.WithoutSecrets(config);
         Log = EngineLog.For(config);
     }
 
@@ -46,12 +52,13 @@ public sealed class SessionNode
     public string? LastError => (_startFailure ?? _node?.Completion.Exception?.GetBaseException()) switch
     {
         null or OperationCanceledException => null,
-        var failure => failure.Message,
+        var failure => ErrorWording.Message(failure),
     };
 
     /// <summary>The id of the PowerShell job running the node, when it was started with <c>-AsJob</c>.</summary>
     public int? JobId { get; internal set; }
 
+    /// <summary>The node's configuration, secrets hidden.</summary>
     public HarmonyConfig Config { get; }
 
     /// <summary>The most recent engine log records of this node, oldest first.</summary>
@@ -71,14 +78,16 @@ public sealed class SessionNode
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _cancelStart.Token);
         try
         {
-            _node = await EngineEntryPoints.StartNodeAsync(Config, Log, cancel.Token).ConfigureAwait(false);
+            _node = await EngineEntryPoints.StartNodeAsync(_engineConfig, Log, cancel.Token).ConfigureAwait(false);
             _started.SetResult(_node);
         }
         catch (Exception failure)
         {
-            _startFailure = failure;
-            _started.SetException(failure);
-            throw;
+            var reported = NodeStartTimeoutException.From(failure, _engineConfig) ?? failure;
+            _startFailure = reported;
+            _started.SetException(reported);
+            if (reported == failure) throw;
+            throw reported;
         }
     }
 
@@ -112,6 +121,15 @@ public sealed class SessionNode
         _node is { } node
             ? node.GetStatusAsync(cancellationToken)
             : Task.FromResult(new NodeStatus(NodeId, State, DatabasePath, "", default, [], 0, 0, 0, 0, LastError));
+
+    /// <summary>The configured snapshot store over the running node's NATS connection, logging into the node's log.</summary>
+    internal Task<SnapshotService> OpenSnapshotServiceAsync(CancellationToken cancellationToken) =>
+        _node is { State: NodeState.Running } node
+            ? EngineEntryPoints.OpenSnapshotServiceAsync(node, Log, cancellationToken)
+            : throw new SessionNodeNotRunningException(this);
+
+    /// <summary>The configuration with its secrets, for the engine only.</summary>
+    internal HarmonyConfig EngineConfig => _engineConfig;
 
     public override string ToString() => $"HarmonyLite node {NodeId} ({State}) on {DatabasePath}";
 }

@@ -33,6 +33,30 @@ public sealed class SessionNodeRegistry
         return created;
     }
 
+    /// <summary>
+    /// The registry of the runspace this thread runs (for argument completion and module removal, which have no
+    /// SessionState of their own), or null when it has none yet.
+    /// </summary>
+    internal static SessionNodeRegistry? OfCurrentRunspace()
+    {
+        if (Runspace.DefaultRunspace is null) return null;
+        // SessionStateProxy refuses calls while a pipeline runs (completion and Remove-Module run inside one); a
+        // script block runs nested in it.
+        var value = ScriptBlock.Create("$global:" + VariableName).Invoke();
+        return value.Count == 1 ? value[0]?.BaseObject as SessionNodeRegistry : null;
+    }
+
+    /// <summary>
+    /// When the module is removed from the session (Remove-Module, or Import-Module -Force): stops the session's nodes
+    /// and forgets them, so none keeps replicating with nobody left to stop it. Their jobs end as stopped.
+    /// </summary>
+    internal static void StopAllOnRemove()
+    {
+        if (OfCurrentRunspace() is not { } registry) return;
+        registry.StopAll();
+        ScriptBlock.Create($"Remove-Variable -Name {VariableName} -Scope Global -Force -ErrorAction Ignore").Invoke();
+    }
+
     /// <summary>The session's nodes by id, including stopped and failed ones not yet removed.</summary>
     public IReadOnlyList<SessionNode> Nodes
     {

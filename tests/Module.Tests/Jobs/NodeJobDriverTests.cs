@@ -59,7 +59,7 @@ public sealed class NodeJobDriverTests(NatsServerFixture nats) : IClassFixture<N
 
         var (state, reason) = Assert.Single(_states);
         Assert.Equal(JobState.Failed, state);
-        Assert.IsType<HarmonyNodeException>(reason);
+        Assert.IsType<NodeDatabaseMissingException>(reason);
         Assert.Equal(NodeState.Faulted, Assert.Single(_statuses).State);
     }
 

@@ -53,6 +53,9 @@ internal sealed class CmdletMetadata : IDisposable
 
         public string Name => $"{Verb}-{Noun}";
 
+        /// <summary>The [Cmdlet] attribute itself.</summary>
+        public CustomAttributeData Attribute => _cmdlet;
+
         public bool SupportsShouldProcess => Named(_cmdlet, "SupportsShouldProcess") is true;
 
         /// <summary>The ConfirmImpact as its name (Medium when not set, as in PowerShell).</summary>

@@ -25,6 +25,13 @@ public sealed class CmdletMetadataTests : IDisposable
         { "Uninstall-HarmonyTriggers", "ConfigPath" },
         { "Uninstall-HarmonyTriggers", "DatabasePath" },
         { "Start-HarmonyNode", "ConfigPath" },
+        { "Start-HarmonyNode", "LiteralPath" },
+        { "Get-HarmonyConfiguration", "LiteralPath" },
+        { "Install-HarmonyTriggers", "LiteralPath" },
+        { "Save-HarmonySnapshot", "Node" },
+        { "Get-HarmonySnapshot", "Node" },
+        { "Restore-HarmonySnapshot", "Node" },
+        { "Wait-HarmonyConvergence", "LiteralPath" },
         { "Stop-HarmonyNode", "Node" },
         { "Stop-HarmonyNode", "NodeId" },
         { "Get-HarmonyNode", "NodeId" },
@@ -84,36 +91,48 @@ public sealed class CmdletMetadataTests : IDisposable
     }
 
     [Fact]
-    public void Configuration_paths_bind_from_file_objects_and_other_names()
+    public void Path_parameters_have_literal_twins_that_bind_from_files()
     {
-        Assert.Equal(["FullName", "ConfigPath"], _metadata["Get-HarmonyConfiguration"].Aliases("Path"));
+        Assert.Equal(["ConfigPath"], _metadata["Get-HarmonyConfiguration"].Aliases("Path"));
+        Assert.Equal(["PSPath", "LP"], _metadata["Get-HarmonyConfiguration"].Aliases("LiteralPath"));
+        Assert.Equal(["PSPath", "LP"], _metadata["Wait-HarmonyConvergence"].Aliases("LiteralPath"));
         foreach (var cmdlet in new[] { "Install-HarmonyTriggers", "Uninstall-HarmonyTriggers", "Start-HarmonyNode", "Get-HarmonyShardStatus", "Get-HarmonyQuarantine", "Save-HarmonySnapshot", "Get-HarmonySnapshot", "Restore-HarmonySnapshot" })
         {
-            Assert.Contains("FullName", _metadata[cmdlet].Aliases("ConfigPath"));
+            Assert.Empty(_metadata[cmdlet].Aliases("ConfigPath"));
+            Assert.Equal(["PSPath", "LP"], _metadata[cmdlet].Aliases("LiteralPath"));
         }
     }
 
     [Fact]
-    public void Database_cmdlets_take_a_configuration_or_a_database()
+    public void Database_cmdlets_take_a_configuration_or_a_database_each_literal_or_not()
     {
         foreach (var cmdlet in new[] { "Install-HarmonyTriggers", "Uninstall-HarmonyTriggers", "Get-HarmonyQuarantine" })
         {
-            var sets = _metadata[cmdlet].ParameterAttributes("ConfigPath").Concat(_metadata[cmdlet].ParameterAttributes("DatabasePath"))
+            var sets = new[] { "ConfigPath", "LiteralPath", "DatabasePath", "LiteralDatabasePath" }
+                .SelectMany(p => _metadata[cmdlet].ParameterAttributes(p))
                 .Select(a => (string?)CmdletMetadata.CmdletInfo.Named(a, "ParameterSetName")).ToList();
-            Assert.Equal(["Configuration", "Database"], sets);
+            Assert.Equal(["Configuration", "LiteralConfiguration", "Database", "LiteralDatabase"], sets);
         }
-        var nodeId = Assert.Single(_metadata["Install-HarmonyTriggers"].ParameterAttributes("NodeId"));
-        Assert.Equal("Database", CmdletMetadata.CmdletInfo.Named(nodeId, "ParameterSetName"));
-        Assert.Equal(true, CmdletMetadata.CmdletInfo.Named(nodeId, "Mandatory"));
+        var nodeId = _metadata["Install-HarmonyTriggers"].ParameterAttributes("NodeId");
+        Assert.Equal(["Database", "LiteralDatabase"], nodeId.Select(a => (string?)CmdletMetadata.CmdletInfo.Named(a, "ParameterSetName")).Order());
+        Assert.All(nodeId, a => Assert.Equal(true, CmdletMetadata.CmdletInfo.Named(a, "Mandatory")));
     }
 
     [Fact]
     public void Start_HarmonyNode_has_the_sidecar_overrides_and_AsJob()
     {
         var start = _metadata["Start-HarmonyNode"];
-        Assert.Equal(["ConfigPath", "NodeId", "ClusterAddress", "ClusterPeers", "LeafServers", "AsJob"], start.ParameterNames);
+        Assert.Equal(["AsJob", "ClusterAddress", "ClusterPeers", "ConfigPath", "LeafServers", "LiteralPath", "NodeId"], start.ParameterNames.Order(StringComparer.Ordinal));
         Assert.Contains(start.OutputTypes, t => t.Name == "HarmonyNodeJob");
         Assert.Equal("System.Management.Automation.Job", _metadata.Assembly.GetType("HarmonyLite.PowerShell.Jobs.HarmonyNodeJob")!.BaseType!.FullName);
+    }
+
+    [Fact]
+    public void Every_cmdlet_links_to_its_section_of_the_cmdlet_page()
+    {
+        Assert.All(_metadata.Cmdlets, c => Assert.Equal(
+            "https://github.com/harmonylite/harmonylite-powershell/blob/main/docs/cmdlets.md#" + c.Name.ToLowerInvariant(),
+            CmdletMetadata.CmdletInfo.Named(c.Attribute, "HelpUri")));
     }
 
     public void Dispose() => _metadata.Dispose();

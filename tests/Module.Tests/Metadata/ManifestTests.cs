@@ -65,10 +65,12 @@ public sealed class ManifestTests : IDisposable
     }
 
     [Fact]
-    public void The_module_root_holds_only_the_cmdlet_assembly_manifest_and_views()
+    public void The_module_root_holds_only_the_cmdlet_assembly_manifest_views_types_and_help()
     {
         var root = Directory.GetFileSystemEntries(StagedModule.Directory).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(["Dependencies", "HarmonyLite.PowerShell.dll", "HarmonyLite.format.ps1xml", "HarmonyLite.psd1"], root);
+        Assert.Equal(["Dependencies", "HarmonyLite.PowerShell.dll", "HarmonyLite.format.ps1xml", "HarmonyLite.psd1", "HarmonyLite.types.ps1xml", "en-US"], root);
+        Assert.Equal(["HarmonyLite.PowerShell.dll-Help.xml", "about_HarmonyLite.help.txt"],
+            Directory.GetFiles(Path.Combine(StagedModule.Directory, "en-US")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
         var shipped = Directory.GetFiles(StagedModule.Directory, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
         Assert.DoesNotContain("System.Management.Automation.dll", shipped);
         foreach (var dependency in new[] { "HarmonyLite.Engine.dll", "NATS.Client.Core.dll", "NATS.Client.JetStream.dll", "NATS.Client.KeyValueStore.dll", "NATS.Client.ObjectStore.dll", "HarmonyLite.PowerShell.Isolated.dll", "Microsoft.Data.Sqlite.dll", "Microsoft.Extensions.Logging.Abstractions.dll" })

@@ -48,7 +48,7 @@ public sealed class SessionNodeTests(NatsServerFixture nats) : IClassFixture<Nat
         var (configPath, config) = TestNodes.Configure(_directory, nats.Url, 2, _directory.File("missing.db"));
         var node = new SessionNode(configPath, config);
 
-        await Assert.ThrowsAsync<HarmonyNodeException>(() => node.StartAsync(CancellationToken.None));
+        await Assert.ThrowsAsync<NodeDatabaseMissingException>(() => node.StartAsync(CancellationToken.None));
 
         Assert.Equal(NodeState.Faulted, node.State);
         Assert.Contains("does not exist", node.LastError);

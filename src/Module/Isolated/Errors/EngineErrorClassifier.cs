@@ -41,7 +41,10 @@ public static class EngineErrorClassifier
 
     public static EngineErrorClass Classify(Exception exception) => Cause(exception) switch
     {
+        ConfigurationException { InnerException: FileNotFoundException or DirectoryNotFoundException } e =>
+            new(ErrorCategory.ObjectNotFound, "ConfigurationFileNotFound", e.Origin),
         ConfigurationException e => new(ErrorCategory.InvalidArgument, "InvalidConfiguration", e.Origin),
+        NodeDatabaseMissingException e => new(ErrorCategory.ObjectNotFound, "DatabaseNotFound", e.DatabasePath),
         DatabaseInUseException e => new(ErrorCategory.ResourceBusy, "DatabaseInUse", e.DatabasePath),
         SnapshotIntegrityException => new(ErrorCategory.InvalidData, "SnapshotIntegrity"),
         StoredObjectDamagedException e => new(ErrorCategory.InvalidData, "SnapshotIntegrity", e.Name),

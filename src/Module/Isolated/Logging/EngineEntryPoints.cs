@@ -17,4 +17,8 @@ public static class EngineEntryPoints
     /// <summary><see cref="SnapshotService.OpenAsync(HarmonyConfig, Microsoft.Extensions.Logging.ILoggerFactory, CancellationToken)"/>, logging into <paramref name="log"/>.</summary>
     public static Task<SnapshotService> OpenSnapshotServiceAsync(HarmonyConfig config, EngineLog log, CancellationToken cancellationToken) =>
         SnapshotService.OpenAsync(config, new EngineLogLoggerFactory(log), cancellationToken);
+
+    /// <summary><see cref="HarmonyNode.OpenSnapshotServiceAsync"/>: the snapshot store over a running node's own connection.</summary>
+    public static Task<SnapshotService> OpenSnapshotServiceAsync(HarmonyNode node, EngineLog log, CancellationToken cancellationToken) =>
+        node.OpenSnapshotServiceAsync(new EngineLogLoggerFactory(log), cancellationToken);
 }
