@@ -126,7 +126,9 @@ public sealed class DatabaseChangeWatcher : IDisposable
     /// <summary>The watcher's own thread: after each file event, looks for the commit until it is visible.</summary>
     private void LookForCommits()
     {
-        while (true)
+        // Dispose sets the flag before it signals; the inner look may take that signal, so the flag is checked before
+        // every wait.
+        while (!_disposed)
         {
             _fileEvent.WaitOne();
             if (_disposed) return;
