@@ -93,6 +93,7 @@ class Observer:
         self.conn = connect(path)
         self.backstop = backstop
         self.queries = 0
+        self.query_seconds = 0.0
         self.event_wakeups = 0
         self.backstop_wakeups = 0
         self.fd = -1
@@ -118,7 +119,9 @@ class Observer:
         """Returns the first row `sql` yields, or None at `deadline` (a time.monotonic() value)."""
         while True:
             self.queries += 1
+            began = time.perf_counter()
             row = self.conn.execute(sql, params).fetchone()
+            self.query_seconds += time.perf_counter() - began
             if row is not None:
                 return row
             remaining = deadline - time.monotonic()
@@ -141,7 +144,7 @@ class Observer:
                 self.backstop_wakeups += 1
 
     def counters(self):
-        return {"mode": self.mode, "queries": self.queries, "event_wakeups": self.event_wakeups,
+        return {"mode": self.mode, "queries": self.queries, "query_seconds": self.query_seconds, "event_wakeups": self.event_wakeups,
                 "backstop_wakeups": self.backstop_wakeups}
 
 
