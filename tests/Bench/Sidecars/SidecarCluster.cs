@@ -110,7 +110,7 @@ public sealed class SidecarCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every node (or <paramref name="nodes"/>) is replicating again after <paramref name="marks"/> (log marks, one per node).</summary>
+    /// <summary>Waits until each node in <paramref name="marks"/> logs that it replicates after its mark (from <see cref="SidecarNode.KillAsync"/>).</summary>
     public Task WaitReadyAsync(IReadOnlyDictionary<SidecarNode, int> marks, CancellationToken cancellationToken) =>
         Task.WhenAll(marks.Select(m => m.Key.WaitReadyAsync(m.Value, cancellationToken)));
 
