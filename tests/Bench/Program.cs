@@ -81,10 +81,20 @@ root.SetAction(async (parsed, cancellationToken) =>
     var report = new BenchReport(Console.Out);
     var started = DateTimeOffset.UtcNow;
     var loadAtStart = BenchReport.LoadAverage();
+    var failed = new List<string>();
     foreach (var suite in suites)
     {
         Console.WriteLine($"== {suite.Name}");
-        await suite.RunAsync(report, cancellationToken);
+        try
+        {
+            await suite.RunAsync(report, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // One suite that cannot measure (a cluster that does not start, a node that does not agree) must not lose the others' figures.
+            failed.Add(suite.Name);
+            report.Note(suite.Name, $"SUITE FAILED, its figures are missing: {ex}");
+        }
     }
     var path = parsed.GetValue(json) ?? ResultPath("bench", started);
     await report.WriteJsonAsync(path, new JsonObject
@@ -96,8 +106,8 @@ root.SetAction(async (parsed, cancellationToken) =>
         ["machine"] = new JsonObject { ["processors"] = Environment.ProcessorCount, ["load_average_start"] = loadAtStart, ["load_average_end"] = BenchReport.LoadAverage() },
         ["suites"] = new JsonArray(suites.Select(s => (JsonNode)s.Name).ToArray()),
     }, cancellationToken);
-    Console.WriteLine($"== {report.MissedGoals} goal(s) missed; figures written to {path}");
-    return 0;
+    Console.WriteLine($"== {report.MissedGoals} goal(s) missed{(failed.Count > 0 ? $"; suites that failed to measure: {string.Join(", ", failed)}" : "")}; figures written to {path}");
+    return failed.Count == 0 ? 0 : 1;
 });
 
 var rounds = new Option<int>("--rounds") { Description = "crash rounds, rotating: a replica, the writer's node, a nats-server child, all three", DefaultValueFactory = _ => 20 };
