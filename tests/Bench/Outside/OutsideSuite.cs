@@ -46,5 +46,6 @@ public abstract class OutsideSuite : IBenchSuite
         string.Join("; ", cluster.Nodes.SelectMany(n => n.UnexpectedExits.Select(e => $"node {n.Id} STOPPED BY ITSELF (exit code {e.ExitCode}): {LastError(e.LogTail)}")));
 
     private static string LastError(string log) =>
-        log.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Contains(" FTL ", StringComparison.Ordinal) || l.Contains(" ERR ", StringComparison.Ordinal)) ?? "no error logged";
+        log.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.Contains(" FTL ", StringComparison.Ordinal) || l.Contains(" ERR ", StringComparison.Ordinal)
+            || l.StartsWith("harmonylite: ", StringComparison.Ordinal)) ?? "no error logged";
 }

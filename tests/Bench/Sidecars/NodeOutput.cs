@@ -1,10 +1,12 @@
+using System.Text.RegularExpressions;
+
 namespace HarmonyLite.Bench.Sidecars;
 
 /// <summary>
 /// Everything a sidecar printed over all its starts, in order, kept in memory (to wait for a line, or quote the tail
 /// as evidence) and in a file beside its directory (to read after a run that kept its files).
 /// </summary>
-public sealed class NodeOutput : IDisposable
+public sealed partial class NodeOutput : IDisposable
 {
     private readonly List<string> _lines = new();
     private readonly StreamWriter _file;
@@ -48,8 +50,15 @@ public sealed class NodeOutput : IDisposable
         }
     }
 
-    /// <summary>Whether the line came from the embedded nats-server (relayed by the node) rather than from the node itself.</summary>
-    public static bool IsNatsServerLine(string line) => line.Contains("natsserveroutput", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// Whether the line came from the embedded nats-server rather than from the node itself: relayed by the node's logger,
+    /// or nats-server's own "[pid] 2026/12/02 19:43:31.613658 [WRN] ..." lines quoted in a message the node printed.
+    /// </summary>
+    public static bool IsNatsServerLine(string line) =>
+        line.Contains("natsserveroutput", StringComparison.OrdinalIgnoreCase) || NatsServerOwnLine().IsMatch(line);
+
+    [GeneratedRegex(@"^\s*\[\d+\] \d{4}/\d\d/\d\d ")]
+    private static partial Regex NatsServerOwnLine();
 
     public void Dispose()
     {
