@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # HarmonyLite for PowerShell — build entry point for machines without pwsh.
-# Usage: ./build.sh setup|build|test|demo|bench|package
+# Usage: ./build.sh setup|build|test|demo|bench|soak|package
 set -euo pipefail
 cd "$(dirname "$0")"
 ROOT=$(pwd)
@@ -153,9 +153,17 @@ cmd_demo() {
   "$ROOT/examples/demo.sh" "$ROOT/src/Host/bin/$CONFIGURATION/net8.0/harmonylite"
 }
 
+# bench [suite ...] [--harmonylite PATH] [--runs N] ...: figures beside issue 15's goals, also written as JSON
+# (tests/Bench/results/). `./build.sh bench outside` runs the suites that measure sidecar processes from outside.
 cmd_bench() {
   ensure_setup
   dotnet run -c Release --project "$ROOT/tests/Bench/Bench.csproj" -- "$@"
+}
+
+# soak [--rounds N] [--harmonylite PATH] ...: issue 11's crash campaign; exits non-zero when a round failed.
+cmd_soak() {
+  ensure_setup
+  dotnet run -c Release --project "$ROOT/tests/Bench/Bench.csproj" -- soak "$@"
 }
 
 cmd_package() {
@@ -176,6 +184,7 @@ case "${1:-}" in
   test) cmd_test ;;
   demo) cmd_demo ;;
   bench) shift; cmd_bench "$@" ;;
+  soak) shift; cmd_soak "$@" ;;
   package) cmd_package ;;
-  *) echo "usage: ./build.sh setup|build|test|demo|bench|package" >&2; exit 64 ;;
+  *) echo "usage: ./build.sh setup|build|test|demo|bench|soak|package" >&2; exit 64 ;;
 esac

@@ -1,0 +1,423 @@
+#!/usr/bin/env python3
+"""The application HarmonyLite must stay invisible to: a program that opens a node's SQLite file with
+Python's own sqlite3 module and writes it, knowing nothing of the node. The bench and the crash campaign
+run it (python3, standard library only) and read one JSON object from the last line of its output;
+progress lines before it are JSON objects too.
+
+How it writes, as a careful application would: WAL (set once, when the database is made),
+synchronous = NORMAL, a busy handler (sqlite3.connect's timeout, i.e. SQLite's busy_timeout) so a lock
+held by someone else is waited out, and autocommit unless it opens a transaction itself.
+
+Subcommands (python3 writer.py SUBCOMMAND -h for the flags):
+  schema   make a database (WAL) and run SQL in it
+  fill     put rows into a table in one transaction (before HarmonyLite runs, or for a plain database)
+  probe    single-row inserts on one database, each timed until it is visible on another
+  bulk     rows in transactions of N, timed until the last is visible on another database
+  singles  single-row inserts, one transaction each, as fast as they go
+  hold     take the write lock (BEGIN IMMEDIATE), keep it for some seconds, commit
+  trickle  paced single-row writes (inserts, some updates and deletes) until told to stop
+  load     the crash campaign's load: rows and per-row counters, every commit accounted for
+"""
+
+import argparse
+import ctypes
+import json
+import os
+import random
+import select
+import signal
+import sqlite3
+import sys
+import time
+
+BUSY_TIMEOUT_SECONDS = 60.0
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj, separators=(",", ":")) + "\n")
+    sys.stdout.flush()
+
+
+def connect(path, timeout=BUSY_TIMEOUT_SECONDS):
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None, check_same_thread=False)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    return conn
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return None
+    index = max(0, int(-(-len(sorted_values) * fraction // 1)) - 1)
+    return sorted_values[min(index, len(sorted_values) - 1)]
+
+
+def latency_summary(seconds):
+    values = sorted(s * 1000.0 for s in seconds)
+    return {
+        "p50_ms": percentile(values, 0.50),
+        "p99_ms": percentile(values, 0.99),
+        "max_ms": values[-1] if values else None,
+    }
+
+
+def row_values(i):
+    """One row of the bench tables: an integer key and a few columns of every type (48 bytes of data)."""
+    return (i, "name %d" % i, i, i * 0.25, i.to_bytes(8, "little", signed=False) * 6)
+
+
+class StopFlag:
+    """Set by SIGTERM or SIGINT: long-running subcommands finish their current write and report."""
+
+    def __init__(self):
+        self.set = False
+        signal.signal(signal.SIGTERM, self._handle)
+        signal.signal(signal.SIGINT, self._handle)
+
+    def _handle(self, signum, frame):
+        self.set = True
+
+
+class Observer:
+    """Sees a row appear in another node's database without polling it in a tight loop.
+
+    It watches the database's directory with inotify (the -wal file is written when the node commits)
+    and asks its question again after each change, and every `backstop` seconds in case an event was
+    missed. Each question is one indexed SELECT in its own read transaction: WAL readers take no lock
+    a writer waits for, so the node that applies the row pays nothing for being observed.
+    """
+
+    IN_MODIFY, IN_CLOSE_WRITE, IN_MOVED_TO, IN_CREATE = 0x2, 0x8, 0x80, 0x100
+    IN_NONBLOCK, IN_CLOEXEC = 0o4000, 0o2000000
+
+    def __init__(self, path, backstop=0.005):
+        self.conn = connect(path)
+        self.backstop = backstop
+        self.queries = 0
+        self.query_seconds = 0.0
+        self.event_wakeups = 0
+        self.backstop_wakeups = 0
+        self.fd = -1
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            fd = libc.inotify_init1(self.IN_NONBLOCK | self.IN_CLOEXEC)
+            if fd >= 0:
+                mask = self.IN_MODIFY | self.IN_CLOSE_WRITE | self.IN_MOVED_TO | self.IN_CREATE
+                directory = os.path.dirname(os.path.abspath(path)).encode()
+                if libc.inotify_add_watch(fd, directory, mask) >= 0:
+                    self.fd = fd
+                else:
+                    os.close(fd)
+        except (OSError, AttributeError):
+            self.fd = -1
+
+    @property
+    def mode(self):
+        return "inotify on the database's directory, a %g ms backstop" % (self.backstop * 1000) if self.fd >= 0 \
+            else "polling every %g ms (no inotify)" % (self.backstop * 1000)
+
+    def wait(self, sql, params, deadline):
+        """Returns the first row `sql` yields, or None at `deadline` (a time.monotonic() value)."""
+        while True:
+            self.queries += 1
+            began = time.perf_counter()
+            row = self.conn.execute(sql, params).fetchone()
+            self.query_seconds += time.perf_counter() - began
+            if row is not None:
+                return row
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return None
+            timeout = min(self.backstop, remaining)
+            if self.fd >= 0:
+                ready, _, _ = select.select([self.fd], [], [], timeout)
+                if ready:
+                    self.event_wakeups += 1
+                    try:
+                        while os.read(self.fd, 65536):
+                            pass
+                    except BlockingIOError:
+                        pass
+                else:
+                    self.backstop_wakeups += 1
+            else:
+                time.sleep(timeout)
+                self.backstop_wakeups += 1
+
+    def counters(self):
+        return {"mode": self.mode, "queries": self.queries, "query_seconds": self.query_seconds, "event_wakeups": self.event_wakeups,
+                "backstop_wakeups": self.backstop_wakeups}
+
+
+def cmd_schema(args):
+    conn = sqlite3.connect(args.db, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.executescript(args.sql)
+    conn.close()
+    emit({"db": args.db})
+
+
+def cmd_fill(args):
+    conn = connect(args.db)
+    started = time.monotonic()
+    conn.execute("BEGIN")
+    chunk = 10000
+    for first in range(args.start, args.start + args.rows, chunk):
+        last = min(first + chunk, args.start + args.rows)
+        conn.executemany("INSERT INTO %s(id, name, qty, price, data) VALUES (?, ?, ?, ?, ?)" % args.table,
+                         (row_values(i) for i in range(first, last)))
+    conn.execute("COMMIT")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    emit({"rows": args.rows, "seconds": time.monotonic() - started})
+
+
+def cmd_probe(args):
+    writer = connect(args.db)
+    observer = Observer(args.observe, args.backstop_ms / 1000.0)
+    insert = "INSERT INTO %s(id, sent) VALUES (?, ?)" % args.table
+    probe = "SELECT 1 FROM %s WHERE id = ?" % args.table
+    delays, missing = [], []
+    for n in range(args.warmup + args.count):
+        row_id = args.start + n
+        started = time.perf_counter()
+        writer.execute(insert, (row_id, time.time()))
+        seen = observer.wait(probe, (row_id,), time.monotonic() + args.timeout)
+        elapsed = time.perf_counter() - started
+        if seen is None:
+            missing.append(row_id)
+        elif n >= args.warmup:
+            delays.append(elapsed * 1000.0)
+        # A pause with some jitter, so each probe is a lone write and not in step with a timer.
+        time.sleep((args.pause_ms + random.uniform(0, args.pause_ms)) / 1000.0)
+    emit({"delays_ms": delays, "missing": missing, "observer": observer.counters()})
+
+
+def cmd_bulk(args):
+    writer = connect(args.db)
+    observer = Observer(args.observe, args.backstop_ms / 1000.0)
+    insert = "INSERT INTO %s(id, name, qty, price, data) VALUES (?, ?, ?, ?, ?)" % args.table
+    started = time.monotonic()
+    deadline = started + args.max_seconds
+    written = 0
+    for first in range(args.start, args.start + args.rows, args.per_txn):
+        if time.monotonic() > deadline:
+            break
+        last = min(first + args.per_txn, args.start + args.rows)
+        writer.execute("BEGIN")
+        writer.executemany(insert, (row_values(i) for i in range(first, last)))
+        writer.execute("COMMIT")
+        written = last - args.start
+    write_seconds = time.monotonic() - started
+    last_id = args.start + written - 1
+    seen = observer.wait("SELECT 1 FROM %s WHERE id = ?" % args.table, (last_id,), deadline) if written else None
+    visible_seconds = time.monotonic() - started
+    on_target = observer.conn.execute("SELECT count(*) FROM %s WHERE id BETWEEN ? AND ?" % args.table,
+                                      (args.start, args.start + args.rows - 1)).fetchone()[0]
+    emit({"rows": args.rows, "written": written, "write_seconds": write_seconds,
+          "all_visible": seen is not None and on_target == args.rows, "visible_seconds": visible_seconds,
+          "on_target": on_target, "observer": observer.counters()})
+
+
+def cmd_singles(args):
+    conn = connect(args.db)
+    insert = "INSERT INTO %s(id, name, qty, price, data) VALUES (?, ?, ?, ?, ?)" % args.table
+    latencies = []
+    started = time.monotonic()
+    deadline = started + args.max_seconds
+    for i in range(args.start, args.start + args.rows):
+        began = time.perf_counter()
+        conn.execute(insert, row_values(i))  # autocommit: one transaction per row
+        latencies.append(time.perf_counter() - began)
+        if (i & 255) == 0 and time.monotonic() > deadline:
+            break
+    seconds = time.monotonic() - started
+    result = {"rows": len(latencies), "asked": args.rows, "seconds": seconds, "rows_per_s": len(latencies) / seconds}
+    result.update(latency_summary(latencies))
+    emit(result)
+
+
+def cmd_hold(args):
+    conn = connect(args.db)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("INSERT INTO %s(id, node, seq, t) VALUES (?, 0, 0, ?)" % args.table, (args.id, time.time()))
+    emit({"locked_at": time.monotonic()})
+    time.sleep(args.seconds)
+    conn.execute("COMMIT")
+    emit({"released_at": time.monotonic()})
+
+
+def cmd_trickle(args):
+    """Paced writes: mostly inserts of new rows, every 5th an update and every 10th a delete of an earlier one."""
+    stop = StopFlag()
+    conn = connect(args.db, args.busy_timeout)
+    table = args.table
+    alive, writes, errors = [], [], []
+    started = time.monotonic()
+    next_at = started
+    seq = 0
+    while not stop.set and (args.seconds <= 0 or time.monotonic() - started < args.seconds):
+        now = time.monotonic()
+        if now < next_at:
+            time.sleep(next_at - now)
+        next_at = max(next_at + 1.0 / args.rate, time.monotonic() - 1.0)
+        seq += 1
+        began = time.monotonic()
+        try:
+            if seq % 10 == 0 and len(alive) > 1:
+                conn.execute("DELETE FROM %s WHERE id = ?" % table, (alive.pop(random.randrange(len(alive))),))
+            elif seq % 5 == 0 and alive:
+                conn.execute("UPDATE %s SET seq = seq + 1, t = ? WHERE id = ?" % table,
+                             (time.time(), random.choice(alive)))
+            else:
+                row_id = args.start + seq
+                conn.execute("INSERT INTO %s(id, node, seq, t) VALUES (?, ?, 0, ?)" % table,
+                             (row_id, args.node, time.time()))
+                alive.append(row_id)
+            writes.append((began, time.monotonic() - began))
+        except sqlite3.Error as error:
+            errors.append({"at": began, "waited_s": time.monotonic() - began, "error": str(error)})
+    summary = {"writes": len(writes), "errors": errors, "seconds": time.monotonic() - started}
+    summary.update(latency_summary([w[1] for w in writes]))
+    if args.timings:
+        summary["timings"] = [[round(b, 6), round(d, 6)] for b, d in writes]
+    emit(summary)
+
+
+def cmd_load(args):
+    """Rows of one round with counters: each transaction inserts `per_txn` rows into events, adds one to the
+    counter each row names, and every 10th deletes an earlier row of the round. Only what COMMIT accepted is
+    counted; a transaction that fails (a busy database) is rolled back and written again, so the tally is
+    exactly what the database holds. The end result: the row count of the round and every counter's value."""
+    stop = StopFlag()
+    conn = connect(args.db)
+    counters = dict(conn.execute("SELECT id, n FROM counters").fetchall())
+    if len(counters) != args.counters:
+        raise SystemExit("counters holds %d rows, expected %d" % (len(counters), args.counters))
+    inserted, deleted, retries = [], [], 0
+    started = time.monotonic()
+    next_report = args.report_every
+    seq = 0
+    txn_number = 0
+    while seq < args.rows and not stop.set:
+        batch = list(range(seq, min(seq + args.per_txn, args.rows)))
+        txn_number += 1
+        victim = None
+        if txn_number % 10 == 0 and inserted:
+            victim = random.choice(inserted)
+        while True:
+            try:
+                conn.execute("BEGIN")
+                for s in batch:
+                    counter = s % args.counters
+                    conn.execute("INSERT INTO events(id, round, seq, counter) VALUES (?, ?, ?, ?)",
+                                 ("r%03d-%06d" % (args.round, s), args.round, s, counter))
+                    conn.execute("UPDATE counters SET n = n + 1, last_round = ? WHERE id = ?", (args.round, counter))
+                if victim is not None:
+                    conn.execute("DELETE FROM events WHERE id = ?", ("r%03d-%06d" % (args.round, victim),))
+                conn.execute("COMMIT")
+                break
+            except sqlite3.OperationalError:
+                retries += 1
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                time.sleep(0.01)
+        for s in batch:
+            counters[s % args.counters] += 1
+        inserted.extend(batch)
+        if victim is not None:
+            inserted.remove(victim)
+            deleted.append(victim)
+        seq = batch[-1] + 1
+        if seq >= next_report:
+            emit({"progress": seq})
+            next_report += args.report_every
+        target = started + seq / args.rate
+        pause = target - time.monotonic()
+        if pause > 0:
+            time.sleep(pause)
+    emit({"round": args.round, "inserted": seq, "deleted": len(deleted), "events": len(inserted),
+          "counters": {str(k): v for k, v in sorted(counters.items())}, "retries": retries,
+          "seconds": time.monotonic() - started})
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("schema")
+    p.add_argument("--db", required=True)
+    p.add_argument("--sql", required=True)
+    p.set_defaults(run=cmd_schema)
+
+    p = sub.add_parser("fill")
+    p.add_argument("--db", required=True)
+    p.add_argument("--table", default="items")
+    p.add_argument("--rows", type=int, required=True)
+    p.add_argument("--start", type=int, default=1)
+    p.set_defaults(run=cmd_fill)
+
+    p = sub.add_parser("probe")
+    p.add_argument("--db", required=True)
+    p.add_argument("--observe", required=True, help="the database the row must appear in")
+    p.add_argument("--table", default="pings")
+    p.add_argument("--count", type=int, default=300)
+    p.add_argument("--warmup", type=int, default=20)
+    p.add_argument("--start", type=int, default=1)
+    p.add_argument("--pause-ms", type=float, default=10.0)
+    p.add_argument("--backstop-ms", type=float, default=5.0)
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds a probe may take before it counts as missing")
+    p.set_defaults(run=cmd_probe)
+
+    p = sub.add_parser("bulk")
+    p.add_argument("--db", required=True)
+    p.add_argument("--observe", required=True)
+    p.add_argument("--table", default="bulk")
+    p.add_argument("--rows", type=int, default=100000)
+    p.add_argument("--per-txn", type=int, default=1000)
+    p.add_argument("--start", type=int, default=1)
+    p.add_argument("--backstop-ms", type=float, default=5.0)
+    p.add_argument("--max-seconds", type=float, default=300.0)
+    p.set_defaults(run=cmd_bulk)
+
+    p = sub.add_parser("singles")
+    p.add_argument("--db", required=True)
+    p.add_argument("--table", default="items")
+    p.add_argument("--rows", type=int, required=True)
+    p.add_argument("--start", type=int, required=True)
+    p.add_argument("--max-seconds", type=float, default=600.0)
+    p.set_defaults(run=cmd_singles)
+
+    p = sub.add_parser("hold")
+    p.add_argument("--db", required=True)
+    p.add_argument("--table", default="busy")
+    p.add_argument("--id", type=int, required=True)
+    p.add_argument("--seconds", type=float, default=12.0)
+    p.set_defaults(run=cmd_hold)
+
+    p = sub.add_parser("trickle")
+    p.add_argument("--db", required=True)
+    p.add_argument("--table", default="busy")
+    p.add_argument("--node", type=int, required=True)
+    p.add_argument("--start", type=int, required=True)
+    p.add_argument("--rate", type=float, default=100.0, help="writes per second")
+    p.add_argument("--seconds", type=float, default=0.0, help="0: until SIGTERM")
+    p.add_argument("--busy-timeout", type=float, default=BUSY_TIMEOUT_SECONDS)
+    p.add_argument("--timings", action="store_true", help="report every write's start and duration")
+    p.set_defaults(run=cmd_trickle)
+
+    p = sub.add_parser("load")
+    p.add_argument("--db", required=True)
+    p.add_argument("--round", type=int, required=True)
+    p.add_argument("--rows", type=int, default=10000)
+    p.add_argument("--per-txn", type=int, default=10)
+    p.add_argument("--counters", type=int, default=50)
+    p.add_argument("--rate", type=float, default=1000.0, help="rows per second")
+    p.add_argument("--report-every", type=int, default=250)
+    p.set_defaults(run=cmd_load)
+
+    args = parser.parse_args()
+    args.run(args)
+
+
+if __name__ == "__main__":
+    main()
