@@ -40,7 +40,7 @@ foreach (var option in new Option[] { runs, probes, bulkRows, bulkTimeout, singl
 root.Arguments.Add(suiteNames);
 root.SetAction(async (parsed, cancellationToken) =>
 {
-    var inProcess = new IBenchSuite[] { new CaptureBench(), new CodecBench(), new JetStreamBench(), new NatsCoreBench(), new ReplicationBench(), new SnapshotBench() };
+    var inProcess = new IBenchSuite[] { new CaptureBench(), new WideUpdateBench(), new CodecBench(), new JetStreamBench(), new NatsCoreBench(), new ReplicationBench(), new SnapshotBench() };
     string[] outsideNames = ["outside-delay", "outside-bulk", "outside-writes", "outside-busy", "outside-snapshot", "outside-memory"];
     var asked = parsed.GetValue(suiteNames) is { Length: > 0 } names ? names : [.. inProcess.Select(s => s.Name), .. outsideNames];
     asked = [.. asked.SelectMany(n => n.Equals("outside", StringComparison.OrdinalIgnoreCase) ? outsideNames : [n.ToLowerInvariant()]).Distinct()];

@@ -25,8 +25,9 @@ public sealed class ConflictClusterFixture : ClusterFixture
 }
 
 /// <summary>
-/// Concurrent conflicting writes on several nodes end in the same state everywhere, and that state is the one
-/// last-writer-wins defines: for every row, the write with the greatest (hlc, node id) of all writes of all nodes.
+/// Concurrent conflicting writes on several nodes end in the same state everywhere, and that state is the one the merge
+/// rules define (docs/architecture.md, "Conflicts"): for every row, the newest life event of all nodes' writes, and
+/// within a live row the write with the greatest (hlc, node id).
 /// </summary>
 public sealed class ConflictTests : IClassFixture<ConflictClusterFixture>
 {
@@ -58,7 +59,7 @@ public sealed class ConflictTests : IClassFixture<ConflictClusterFixture>
     }
 
     [Fact]
-    public async Task A_delete_racing_updates_ends_identical_everywhere_and_no_older_update_resurrects_a_row()
+    public async Task A_delete_racing_updates_ends_identical_everywhere_and_no_update_of_the_deleted_row_brings_it_back()
     {
         await SeedAsync("raced");
 
@@ -108,7 +109,7 @@ public sealed class ConflictTests : IClassFixture<ConflictClusterFixture>
             await _cluster.WaitForCountAsync("stale", 0, "1", _cluster[1], _cluster[2]);
 
             var deletes = await CapturedWrites.ReadVersionsAsync(_cluster[1].Database, "stale");
-            Assert.All(deletes, d => Assert.True(d.Value.Tombstone && d.Value.Version > staleVersions[d.Key].Version, $"row {d.Key}: delete {d.Value.Version} is not newer than the stale update {staleVersions[d.Key].Version}"));
+            Assert.All(deletes, d => Assert.True(d.Value.Tombstone && d.Value.Life > staleVersions[d.Key].Greatest, $"row {d.Key}: delete {d.Value.Life} is not newer than the stale update {staleVersions[d.Key].Greatest}"));
 
             // Back up, node 3 publishes its older updates and applies the newer deletes. A marker it writes afterwards
             // travels behind its updates on the same stream, so once the marker is everywhere, so were the updates.
@@ -148,8 +149,8 @@ public sealed class ConflictTests : IClassFixture<ConflictClusterFixture>
     }
 
     /// <summary>
-    /// Every node's rows and version table match the write with the greatest version among all writes that all nodes
-    /// captured: present with that write's value, or absent (with a tombstone) when it was a delete.
+    /// Every node's rows and version table match what the merge of all writes all nodes captured makes of each row:
+    /// present with the winning value, or absent (with a tombstone) when its newest life event was a delete.
     /// </summary>
     private async Task AssertGreatestVersionsWonAsync(string table)
     {
@@ -166,9 +167,9 @@ public sealed class ConflictTests : IClassFixture<ConflictClusterFixture>
                 .Select(line => line.Split('|', 2)).ToDictionary(p => long.Parse(p[0]), p => p[1]);
             foreach (var (key, winner) in winners)
             {
-                Assert.Equal((winner.Version, winner.Operation == ChangeOperation.Delete), versions[key]);
-                if (winner.Operation == ChangeOperation.Delete)
-                    Assert.False(rows.ContainsKey(key), $"node {node.Id}: row {key} exists, but its newest write {winner.Version} deleted it");
+                Assert.Equal((winner.Life, winner.Deleted), (versions[key].Life, versions[key].Tombstone));
+                if (winner.Deleted)
+                    Assert.False(rows.ContainsKey(key), $"node {node.Id}: row {key} exists, but its newest life event {winner.Life} deleted it");
                 else
                     Assert.Equal(winner.Value, rows.GetValueOrDefault(key));
             }

@@ -18,7 +18,10 @@ Describe 'Snapshots of a node of the session' {
         $script:Config = New-TestConfig 'snap' $script:Db 51 $script:FileStore -Prefix snap
         $script:Node = Start-HarmonyNode -ConfigPath $script:Config -WarningAction SilentlyContinue
         Invoke-Sqlite $script:Db "INSERT INTO Books VALUES (1, 'Dune'), (2, 'Emma');"
-        Wait-Condition 'the inserts published' 60 { (Get-HarmonyShardStatus -Node $script:Node).LastSequence -ge 1 }
+        # A snapshot records the positions the node has applied (written at most a second after it applies them).
+        Wait-Condition 'the inserts published and applied' 60 {
+            (Get-HarmonyShardStatus -Node $script:Node).AppliedSequence -ge 1
+        }
     }
 
     AfterAll {

@@ -159,7 +159,7 @@ public sealed class ChangeApplier : IAsyncDisposable
             {
                 return false; // applying says why
             }
-            if (table.ReadVersion(layout, change.Columns) is not { } current || change.Version > current) return false;
+            if (!table.KnowsSchema(change.SchemaHash) || table.WouldChange(change, layout)) return false;
         }
         return true;
     }
@@ -233,17 +233,15 @@ public sealed class ChangeApplier : IAsyncDisposable
             ApplyChange(await GetTableAsync(change.Table, stream, sequence, cancellationToken).ConfigureAwait(false), change, stream, sequence);
     }
 
-    /// <summary>Applies one change if it is newer than the row's version; returns false when it lost.</summary>
+    /// <summary>Applies one change, merged with what the row has; returns false when it changed nothing.</summary>
+    /// <exception cref="SchemaMismatchException">The change was captured under a schema of the table this node never had.</exception>
     private static bool ApplyChange(ApplyTable table, RowChange change, string stream, ulong sequence)
     {
+        if (!table.KnowsSchema(change.SchemaHash)) throw new SchemaMismatchException(stream, sequence, change.Table, change.SchemaHash!, table.SchemaHash);
         var layout = table.LayoutOf(change.Columns, stream, sequence);
-        var delete = change.Operation == ChangeOperation.Delete;
         try
         {
-            if (!table.ClaimVersion(layout, change.Columns, change.Version, delete)) return false;
-            if (delete) table.Delete(layout, change.Columns);
-            else table.Upsert(layout, change.Columns);
-            return true;
+            return table.Apply(change, layout);
         }
         catch (SqliteException ex) when (ex.SqliteErrorCode is SQLitePCL.raw.SQLITE_CONSTRAINT or SQLitePCL.raw.SQLITE_MISMATCH or SQLitePCL.raw.SQLITE_TOOBIG)
         {
@@ -261,9 +259,10 @@ public sealed class ChangeApplier : IAsyncDisposable
         if (!catalog.TryGetValue(name, out var watched) || watched.Dropped)
             throw new UnknownTableException(stream, sequence, name, $"table '{name}' is not replicated on this node: capture refused it or has not been installed for it yet (see the install report).");
         var current = CaptureDefinition.FromSchema(schema);
-        if (!current.Key.SequenceEqual(watched.Definition.Key))
-            throw new UnknownTableException(stream, sequence, name, $"the primary key of table '{name}' changed and capture has not been reinstalled for it yet; the node does that when it notices the schema change.");
-        table = new ApplyTable(_connection, schema);
+        if (current.ToJson() != watched.Definition.ToJson())
+            throw new UnknownTableException(stream, sequence, name, $"the columns or primary key of table '{name}' changed and capture has not been reinstalled for it yet; the node does that when it notices the schema change.");
+        table = new ApplyTable(_connection, schema, TableSchemaHash.Of(schema),
+            await WatchedTableCatalog.ReadSchemaHashesAsync(_connection, name, cancellationToken).ConfigureAwait(false));
         _tables[name] = table;
         return table;
     }

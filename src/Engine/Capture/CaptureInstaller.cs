@@ -190,16 +190,19 @@ public sealed class CaptureInstaller : IAsyncDisposable
     {
         var table = schema.Name;
         var definition = CaptureDefinition.FromSchema(schema);
+        var schemaHash = TableSchemaHash.Of(schema);
         var warnings = CaptureCompatibility.Warnings(schema).ToList();
         state.Catalog.TryGetValue(table, out var watched);
         var versions = CaptureArtifactNames.Versions(table);
 
         TableCaptureOutcome outcome;
         long generation;
-        if (watched is null || watched.Definition.ToJson() != definition.ToJson())
+        // A new generation when the captured columns change, and when the schema changes otherwise (a declared type, NOT
+        // NULL): its changes carry the new schema hash, which the other nodes compare with theirs.
+        if (watched is null || watched.Definition.ToJson() != definition.ToJson() || watched.SchemaHash != schemaHash)
         {
             outcome = watched is null ? TableCaptureOutcome.Installed : TableCaptureOutcome.Updated;
-            generation = await WatchedTableCatalog.AddGenerationAsync(_connection, table, definition, cancellationToken).ConfigureAwait(false);
+            generation = await WatchedTableCatalog.AddGenerationAsync(_connection, table, definition, schemaHash, cancellationToken).ConfigureAwait(false);
             if (watched is not null && state.ExistingTables.ContainsKey(versions) && !watched.Definition.HasSameKeyShape(definition))
             {
                 await _connection.ExecuteAsync($"DROP TABLE {Q(versions)}", cancellationToken).ConfigureAwait(false);
@@ -225,8 +228,16 @@ public sealed class CaptureInstaller : IAsyncDisposable
         state.ChangeLogWidth = Math.Max(state.ChangeLogWidth, definition.Columns.Count);
         if (!state.ExistingTables.ContainsKey(versions))
         {
-            await _connection.ExecuteAsync(CaptureSqlBuilder.CreateVersions(table, definition.Key), cancellationToken).ConfigureAwait(false);
+            await _connection.ExecuteAsync(CaptureSqlBuilder.CreateVersions(table, definition), cancellationToken).ConfigureAwait(false);
             newVersionTables.Add(new NewVersionTable(schema, definition, generation));
+        }
+        // The row's life and a version per column, added to version tables of earlier builds and as columns are added.
+        var versionColumns = (await SqliteSchemaReader.ReadColumnNamesAsync(_connection, versions, cancellationToken).ConfigureAwait(false))
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var (column, type) in CaptureSqlBuilder.VersionStateColumns(definition))
+        {
+            if (versionColumns.Contains(column)) continue;
+            await _connection.ExecuteAsync($"ALTER TABLE {Q(versions)} ADD COLUMN {Q(column)} {type}", cancellationToken).ConfigureAwait(false);
         }
 
         var nullableKey = schema.NullableKeyColumns.Select(k => k.Name).ToList();
@@ -278,12 +289,9 @@ public sealed class CaptureInstaller : IAsyncDisposable
         return artifacts;
     }
 
-    private async Task<int> CountValueColumnsAsync(CancellationToken cancellationToken)
-    {
-        var columns = await _connection.ScalarInt64Async("SELECT count(*) FROM pragma_table_xinfo(@table, 'main')", cancellationToken,
-            ("@table", CaptureArtifactNames.Changes)).ConfigureAwait(false);
-        return (int)columns - CaptureSchema.ChangeLogHeaderWidth;
-    }
+    private async Task<int> CountValueColumnsAsync(CancellationToken cancellationToken) =>
+        (await SqliteSchemaReader.ReadColumnNamesAsync(_connection, CaptureArtifactNames.Changes, cancellationToken).ConfigureAwait(false))
+            .Count(CaptureSqlBuilder.IsValueColumn);
 
     private static string Q(string name) => SqliteIdentifier.Quote(name);
 }

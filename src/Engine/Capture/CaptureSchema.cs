@@ -13,13 +13,13 @@ internal static class CaptureSchema
     [
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Meta)}(key TEXT PRIMARY KEY NOT NULL, value)",
         // Value columns (v1, v2, ...) are added by install as the widest watched table needs them.
-        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Changes)}(seq INTEGER PRIMARY KEY, generation INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL)",
+        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Changes)}(seq INTEGER PRIMARY KEY, generation INTEGER NOT NULL, op INTEGER NOT NULL, hlc INTEGER NOT NULL, node_id INTEGER NOT NULL, life_hlc INTEGER, life_node INTEGER, mask TEXT)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Published)}(id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL)",
         $"INSERT OR IGNORE INTO {Q(CaptureArtifactNames.Published)}(id, seq) VALUES (1, 0)",
         // Builds before 0.2 wrote transaction boundaries here; the reader keeps them in memory now.
         $"DROP TABLE IF EXISTS {Q(CaptureArtifactNames.Prefix + "commit_points")}",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.WatchedTables)}(table_name TEXT PRIMARY KEY NOT NULL COLLATE NOCASE, generation INTEGER NOT NULL, definition TEXT NOT NULL, dropped INTEGER NOT NULL DEFAULT 0)",
-        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Generations)}(table_name TEXT NOT NULL COLLATE NOCASE, generation INTEGER NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (table_name, generation)) WITHOUT ROWID",
+        $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Generations)}(table_name TEXT NOT NULL COLLATE NOCASE, generation INTEGER NOT NULL, definition TEXT NOT NULL, schema_hash TEXT, PRIMARY KEY (table_name, generation)) WITHOUT ROWID",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Silence)}(active INTEGER PRIMARY KEY)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.StreamPositions)}(stream TEXT PRIMARY KEY NOT NULL, sequence INTEGER NOT NULL)",
         $"CREATE TABLE IF NOT EXISTS {Q(CaptureArtifactNames.Quarantine)}(id INTEGER PRIMARY KEY, stream TEXT NOT NULL, sequence INTEGER NOT NULL, message BLOB NOT NULL, error TEXT NOT NULL, attempts INTEGER NOT NULL, quarantined_at INTEGER NOT NULL, UNIQUE (stream, sequence))",
@@ -33,12 +33,26 @@ internal static class CaptureSchema
         CaptureArtifactNames.Quarantine,
     ];
 
-    private static readonly string[] ChangeLogHeader = ["seq", "generation", "op", "hlc", "node_id"];
+    /// <summary>Columns added after the first release of a table, added to an installation made before them.</summary>
+    private static readonly (string Table, string Column, string Type)[] AddedColumns =
+    [
+        (CaptureArtifactNames.Changes, "life_hlc", "INTEGER"),
+        (CaptureArtifactNames.Changes, "life_node", "INTEGER"),
+        (CaptureArtifactNames.Changes, "mask", "TEXT"),
+        (CaptureArtifactNames.Generations, "schema_hash", "TEXT"),
+    ];
+
+    /// <summary>
+    /// What a change-log row carries besides its values: its number, capture generation, operation and version; for an
+    /// update also the life it belongs to and which columns it changed (<c>mask</c>: a '1' or '0' per column of the
+    /// generation).
+    /// </summary>
+    private static readonly string[] ChangeLogHeader = ["seq", "generation", "op", "hlc", "node_id", "life_hlc", "life_node", "mask"];
 
     /// <summary>The change-log columns before the value columns, in order: what every change carries besides its values.</summary>
     public static readonly string ChangeLogHeaderColumns = string.Join(", ", ChangeLogHeader);
 
-    /// <summary>How many <see cref="ChangeLogHeaderColumns"/> there are: the ordinal of the first value column.</summary>
+    /// <summary>How many <see cref="ChangeLogHeaderColumns"/> there are: the ordinal of the first value column in a select of them.</summary>
     public static int ChangeLogHeaderWidth => ChangeLogHeader.Length;
 
     /// <summary>
@@ -54,6 +68,11 @@ internal static class CaptureSchema
     {
         foreach (var sql in CoreTables)
             await connection.ExecuteAsync(sql, cancellationToken).ConfigureAwait(false);
+        foreach (var (table, column, type) in AddedColumns)
+        {
+            if (await SqliteSchemaReader.ColumnExistsAsync(connection, table, column, cancellationToken).ConfigureAwait(false)) continue;
+            await connection.ExecuteAsync($"ALTER TABLE {Q(table)} ADD COLUMN {Q(column)} {type}", cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Whether install has run on this database (every core table it creates exists).</summary>

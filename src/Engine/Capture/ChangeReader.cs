@@ -238,7 +238,7 @@ public sealed class ChangeReader : IAsyncDisposable
             _boundaries.Clear();
         }
         var generations = await WatchedTableCatalog.ReadGenerationsAsync(_connection, cancellationToken).ConfigureAwait(false);
-        _layouts = generations.ToDictionary(g => g.Key, g => GenerationLayout.Of(g.Value.Table, g.Value.Definition));
+        _layouts = generations.ToDictionary(g => g.Key, g => GenerationLayout.Of(g.Value.Table, g.Value.Definition, g.Value.SchemaHash));
         _layoutsSchemaVersion = schemaVersion;
         return _layouts;
     }
@@ -262,10 +262,14 @@ public sealed class ChangeReader : IAsyncDisposable
                 if (!layouts.TryGetValue(read.GetInt64(1), out var layout))
                     throw new InvalidDataException($"Change {read.GetInt64(0)} in the change log of '{_databasePath}' was captured under generation {read.GetInt64(1)}, which the capture catalog does not know. Remove capture and install it again.");
                 var operation = (ChangeOperation)read.GetInt64(2);
-                var carried = operation == ChangeOperation.Delete ? layout.Key : layout.All;
+                var carried = operation == ChangeOperation.Delete ? layout.Key : Carried(layout, read.IsNull(7) ? null : (string)read.GetValue(7)!);
                 var columns = new ColumnValue[carried.Length];
                 for (var i = 0; i < carried.Length; i++) columns[i] = new ColumnValue(carried[i].Name, read.GetValue(carried[i].Ordinal));
-                changes.Add(new RowChange(layout.Table, operation, new RowVersion(read.GetInt64(3), read.GetInt64(4)), columns));
+                changes.Add(new RowChange(layout.Table, operation, new RowVersion(read.GetInt64(3), read.GetInt64(4)), columns)
+                {
+                    Life = operation == ChangeOperation.Update && !read.IsNull(5) ? new RowVersion(read.GetInt64(5), read.GetInt64(6)) : null,
+                    SchemaHash = layout.SchemaHash,
+                });
             }
         }
         finally
@@ -274,16 +278,29 @@ public sealed class ChangeReader : IAsyncDisposable
         }
     }
 
+    /// <summary>The columns an update carries: those its mask marks (the key and the changed ones); all of them without a mask.</summary>
+    private static (string Name, int Ordinal)[] Carried(GenerationLayout layout, string? mask)
+    {
+        if (mask is null) return layout.All;
+        if (mask.Length != layout.All.Length)
+            throw new InvalidDataException($"An update of table '{layout.Table}' in the change log has a mask of {mask.Length} columns for {layout.All.Length}; remove capture and install it again.");
+        var carried = new List<(string, int)>(layout.Key.Length + 1);
+        for (var i = 0; i < mask.Length; i++)
+            if (mask[i] == '1') carried.Add(layout.All[i]);
+        return [.. carried];
+    }
+
     private async Task<object?> ReadMetaAsync(string key, CancellationToken cancellationToken) =>
         await _connection.ScalarAsync($"SELECT value FROM {Q(CaptureArtifactNames.Meta)} WHERE key = @key", cancellationToken, ("@key", key)).ConfigureAwait(false);
 
     private static string Q(string name) => SqliteIdentifier.Quote(name);
 
-    private sealed record GenerationLayout(string Table, (string Name, int Ordinal)[] All, (string Name, int Ordinal)[] Key)
+    private sealed record GenerationLayout(string Table, (string Name, int Ordinal)[] All, (string Name, int Ordinal)[] Key, string? SchemaHash)
     {
-        public static GenerationLayout Of(string table, CaptureDefinition definition) => new(
+        public static GenerationLayout Of(string table, CaptureDefinition definition, string? schemaHash) => new(
             table,
             definition.Columns.Select((name, i) => (name, CaptureSchema.ChangeLogHeaderWidth + i)).ToArray(),
-            definition.Key.Select(k => (k.Name, CaptureSchema.ChangeLogHeaderWidth + definition.IndexOfColumn(k.Name))).ToArray());
+            definition.Key.Select(k => (k.Name, CaptureSchema.ChangeLogHeaderWidth + definition.IndexOfColumn(k.Name))).ToArray(),
+            schemaHash);
     }
 }

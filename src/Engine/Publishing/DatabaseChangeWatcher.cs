@@ -16,15 +16,19 @@ namespace HarmonyLite.Engine.Publishing;
 /// the events) and only then publishes the commit in the -shm index, through a memory map (which raises none). So an
 /// event is not itself the signal: it starts a look at <c>data_version</c>, which changes once another connection's
 /// commit is visible, asked again at once for the first moments (the commit usually follows within microseconds) and
-/// every millisecond after, for up to <see cref="CommitWaitLimit"/>. A transaction that takes longer raises another
+/// every millisecond after, then less often, for up to <see cref="CommitWaitLimit"/>. A transaction that takes longer raises another
 /// event when it writes its commit frame. Timers alone would cost milliseconds: .NET timers tick coarsely.
 /// </remarks>
 public sealed class DatabaseChangeWatcher : IDisposable
 {
-    /// <summary>How long after a file event the watcher looks for the commit it announces.</summary>
-    public static readonly TimeSpan CommitWaitLimit = TimeSpan.FromMilliseconds(50);
+    /// <summary>
+    /// How long after a file event the watcher looks for the commit it announces. Long enough for a writer that was
+    /// preempted between writing its WAL frames and publishing its commit on a loaded machine.
+    /// </summary>
+    public static readonly TimeSpan CommitWaitLimit = TimeSpan.FromSeconds(1);
 
     private static readonly long SpinTicks = Stopwatch.Frequency / 1000; // the first millisecond: ask again at once
+    private static readonly long EagerTicks = Stopwatch.Frequency / 50; // then every millisecond for 20 ms, then every 10 ms
 
     // Capacity 1 with DropWrite: any number of events while the publisher is busy leave one pending wake-up.
     private readonly Channel<bool> _signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
@@ -143,9 +147,9 @@ public sealed class DatabaseChangeWatcher : IDisposable
                 var elapsed = Stopwatch.GetTimestamp() - since;
                 if (elapsed > CommitWaitLimit.TotalSeconds * Stopwatch.Frequency) break;
                 if (elapsed < SpinTicks) Thread.SpinWait(64);
-                else Thread.Sleep(1);
-                // Events of the same write keep the look going rather than starting another one.
-                _fileEvent.WaitOne(0);
+                else Thread.Sleep(elapsed < EagerTicks ? 1 : 10);
+                // Events while looking (the same write's, or the next write's) keep the look going, from the latest one.
+                if (_fileEvent.WaitOne(0)) since = Stopwatch.GetTimestamp();
             }
         }
     }

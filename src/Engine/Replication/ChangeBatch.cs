@@ -12,6 +12,9 @@ namespace HarmonyLite.Engine.Replication;
 /// <param name="Changes">In capture order; whole transactions only.</param>
 public sealed record ChangeBatch(long NodeId, string BatchId, IReadOnlyList<RowChange> Changes)
 {
-    /// <summary>The wire format version written by this build; see docs/wire-format.md.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The newest wire format version this build reads and writes; see docs/wire-format.md.</summary>
+    public const int FormatVersion = 2;
+
+    /// <summary>The row-level format of earlier builds: every change carries whole rows, no life, no schema hash.</summary>
+    public const int RowLevelFormatVersion = 1;
 }

@@ -5,4 +5,11 @@ namespace HarmonyLite.Engine.Replication;
 /// null, <see cref="long"/>, <see cref="double"/>, <see cref="string"/> (TEXT that is valid UTF-8),
 /// <see cref="RawText"/> (TEXT that is not) or <see cref="byte"/>[] (BLOB).
 /// </summary>
-public readonly record struct ColumnValue(string Name, object? Value);
+public readonly record struct ColumnValue(string Name, object? Value)
+{
+    /// <summary>
+    /// The column's own version when it differs from the change's (a row read from a snapshot, whose columns were
+    /// written at different times); null means the change's version. Never on the wire.
+    /// </summary>
+    public RowVersion? Version { get; init; }
+}

@@ -37,6 +37,21 @@ public static class SqliteSchemaReader
     public static async Task<bool> TableExistsAsync(SqliteConnection connection, string name, CancellationToken cancellationToken) =>
         await connection.ScalarInt64Async("SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = @name)", cancellationToken, ("@name", name)).ConfigureAwait(false) == 1;
 
+    /// <summary>Whether table <paramref name="table"/> of <c>main</c> has a column named <paramref name="column"/>.</summary>
+    public static async Task<bool> ColumnExistsAsync(SqliteConnection connection, string table, string column, CancellationToken cancellationToken) =>
+        await connection.ScalarInt64Async("SELECT EXISTS (SELECT 1 FROM pragma_table_xinfo(@table, 'main') WHERE name = @column COLLATE NOCASE)",
+            cancellationToken, ("@table", table), ("@column", column)).ConfigureAwait(false) == 1;
+
+    /// <summary>The names of the columns of table <paramref name="table"/> in <c>main</c>, in order.</summary>
+    public static async Task<IReadOnlyList<string>> ReadColumnNamesAsync(SqliteConnection connection, string table, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand("SELECT name FROM pragma_table_xinfo(@table, 'main') ORDER BY cid", ("@table", table));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var names = new List<string>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) names.Add(reader.GetString(0));
+        return names;
+    }
+
     /// <summary>The shape of table <paramref name="name"/> in <c>main</c>, or null when there is no such table.</summary>
     public static async Task<SqliteTableSchema?> ReadTableAsync(SqliteConnection connection, string name, CancellationToken cancellationToken)
     {

@@ -38,4 +38,8 @@ internal static class SqliteCli
             throw;
         }
     }
+
+    /// <summary>Runs a query and returns its rows, one string per row (columns joined by '|').</summary>
+    public static async Task<IReadOnlyList<string>> QueryAsync(string databasePath, string sql, CancellationToken cancellationToken = default) =>
+        (await RunAsync(databasePath, sql, cancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
 }

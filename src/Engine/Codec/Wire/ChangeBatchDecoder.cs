@@ -129,6 +129,7 @@ public sealed class ChangeBatchDecoder
         long? nodeId = null;
         string? batchId = null;
         List<RowChange>? changes = null;
+        List<string>? hashes = null;
         try
         {
             reader.ReadStartMap();
@@ -143,11 +144,16 @@ public sealed class ChangeBatchDecoder
                 {
                     batchId = reader.ReadText();
                 }
+                else if (WireKeys.Is(key, WireKeys.SchemaHashes) && hashes is null && changes is null)
+                {
+                    hashes = ReadTexts(reader);
+                }
                 else if (WireKeys.Is(key, WireKeys.Changes) && changes is null)
                 {
-                    changes = ReadChanges(reader, names);
+                    changes = ReadChanges(reader, names, hashes ?? []);
                 }
-                else if (WireKeys.Is(key, WireKeys.BatchNodeId) || WireKeys.Is(key, WireKeys.BatchId) || WireKeys.Is(key, WireKeys.Changes))
+                else if (WireKeys.Is(key, WireKeys.BatchNodeId) || WireKeys.Is(key, WireKeys.BatchId) || WireKeys.Is(key, WireKeys.Changes)
+                         || WireKeys.Is(key, WireKeys.SchemaHashes))
                 {
                     throw Invalid($"the batch has \"{WireKeys.Text(key)}\" twice");
                 }
@@ -174,7 +180,17 @@ public sealed class ChangeBatchDecoder
         return new ChangeBatch(nodeId.Value, batchId, changes);
     }
 
-    private static List<RowChange> ReadChanges(WireCborReader reader, Utf8StringCache names)
+    /// <summary>The batch's schema hashes; they come before the changes, which refer to them by index.</summary>
+    private static List<string> ReadTexts(WireCborReader reader)
+    {
+        var count = reader.ReadStartArray();
+        var texts = new List<string>(Math.Min(count ?? 4, 64));
+        while (!reader.AtEnd()) texts.Add(reader.ReadText());
+        reader.ReadEndArray();
+        return texts;
+    }
+
+    private static List<RowChange> ReadChanges(WireCborReader reader, Utf8StringCache names, List<string> hashes)
     {
         var count = reader.ReadStartArray();
         // The library checks a declared count against the bytes left; the capacity is capped all the same.
@@ -189,7 +205,7 @@ public sealed class ChangeBatchDecoder
                     break;
                 }
 
-                changes.Add(ReadChange(reader, names, columnNames, index));
+                changes.Add(ReadChange(reader, names, columnNames, hashes, index));
             }
             catch (WireCborException ex)
             {
@@ -201,12 +217,15 @@ public sealed class ChangeBatchDecoder
         return changes;
     }
 
-    private static RowChange ReadChange(WireCborReader reader, Utf8StringCache names, HashSet<string> columnNames, int index)
+    private static RowChange ReadChange(WireCborReader reader, Utf8StringCache names, HashSet<string> columnNames, List<string> hashes, int index)
     {
         string? table = null;
         ChangeOperation? operation = null;
         long? hlc = null;
         long? versionNodeId = null;
+        long? lifeHlc = null;
+        long? lifeNodeId = null;
+        string? schemaHash = null;
         List<ColumnValue>? columns = null;
         reader.ReadStartMap();
         while (!reader.AtEnd())
@@ -236,8 +255,25 @@ public sealed class ChangeBatchDecoder
             {
                 columns = ReadColumns(reader, names, columnNames, new WireLocation("column", index, table));
             }
+            else if (WireKeys.Is(key, WireKeys.LifeHlc) && lifeHlc is null)
+            {
+                lifeHlc = reader.ReadInt64();
+            }
+            else if (WireKeys.Is(key, WireKeys.LifeNodeId) && lifeNodeId is null)
+            {
+                lifeNodeId = reader.ReadInt64();
+            }
+            else if (WireKeys.Is(key, WireKeys.SchemaHashIndex) && schemaHash is null)
+            {
+                var at = reader.Offset;
+                var hashIndex = reader.ReadUInt64();
+                schemaHash = hashIndex < (ulong)hashes.Count
+                    ? hashes[(int)hashIndex]
+                    : throw Invalid($"change {index} refers to schema hash {hashIndex} at payload byte {at}, but the batch lists {hashes.Count}");
+            }
             else if (WireKeys.Is(key, WireKeys.Table) || WireKeys.Is(key, WireKeys.Operation) || WireKeys.Is(key, WireKeys.Hlc)
-                     || WireKeys.Is(key, WireKeys.VersionNodeId) || WireKeys.Is(key, WireKeys.Columns))
+                     || WireKeys.Is(key, WireKeys.VersionNodeId) || WireKeys.Is(key, WireKeys.Columns) || WireKeys.Is(key, WireKeys.LifeHlc)
+                     || WireKeys.Is(key, WireKeys.LifeNodeId) || WireKeys.Is(key, WireKeys.SchemaHashIndex))
             {
                 throw Invalid($"change {index} has \"{WireKeys.Text(key)}\" twice");
             }
@@ -258,7 +294,13 @@ public sealed class ChangeBatchDecoder
             throw Invalid($"change {index} lacks {missing}");
         }
 
-        return new RowChange(table, operation.Value, new RowVersion(hlc.Value, versionNodeId.Value), columns);
+        if (lifeHlc is null != lifeNodeId is null)
+            throw Invalid($"change {index} has only half of its life version (\"l\" and \"i\" come together)");
+        return new RowChange(table, operation.Value, new RowVersion(hlc.Value, versionNodeId.Value), columns)
+        {
+            Life = lifeHlc is { } life ? new RowVersion(life, lifeNodeId!.Value) : null,
+            SchemaHash = schemaHash,
+        };
     }
 
     private static List<ColumnValue> ReadColumns(WireCborReader reader, Utf8StringCache names, HashSet<string> columnNames, WireLocation location)

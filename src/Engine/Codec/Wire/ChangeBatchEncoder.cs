@@ -29,32 +29,32 @@ public sealed class ChangeBatchEncoder
     {
         ArgumentNullException.ThrowIfNull(batch);
         var payload = Writer(initialCapacity: 1024);
-        WritePayload(payload, batch);
+        var version = WritePayload(payload, batch);
         var plain = payload.Encode();
 
         if (_compressor is null)
         {
-            return WriteEnvelope(WireCompression.None, plain);
+            return WriteEnvelope(version, WireCompression.None, plain);
         }
 
         var frame = _compressor.Compress(plain);
         // Tiny payloads grow by zstd's frame overhead: those go out as they are.
         return frame.Length < plain.Length
-            ? WriteEnvelope(WireCompression.Zstd, frame)
-            : WriteEnvelope(WireCompression.None, plain);
+            ? WriteEnvelope(version, WireCompression.Zstd, frame)
+            : WriteEnvelope(version, WireCompression.None, plain);
     }
 
     /// <summary>Lax: the encoder writes NaNs and invalid UTF-8 TEXT as encoded values, which stricter modes refuse.</summary>
     private static CborWriter Writer(int initialCapacity) =>
         new(CborConformanceMode.Lax, convertIndefiniteLengthEncodings: false, allowMultipleRootLevelValues: false, initialCapacity);
 
-    private static byte[] WriteEnvelope(WireCompression compression, ReadOnlySpan<byte> payload)
+    private static byte[] WriteEnvelope(int version, WireCompression compression, ReadOnlySpan<byte> payload)
     {
         var envelope = Writer(initialCapacity: payload.Length + 16);
         envelope.WriteStartMap(3);
         // The version comes first, so that any reader can refuse a newer format before reading more.
         envelope.WriteTextString(WireKeys.Version);
-        envelope.WriteInt32(ChangeBatch.FormatVersion);
+        envelope.WriteInt32(version);
         envelope.WriteTextString(WireKeys.Compression);
         envelope.WriteInt32((int)compression);
         envelope.WriteTextString(WireKeys.Payload);
@@ -63,30 +63,41 @@ public sealed class ChangeBatchEncoder
         return envelope.Encode();
     }
 
-    private static void WritePayload(CborWriter writer, ChangeBatch batch)
+    /// <summary>Writes the batch; returns the format version it needed (row-level batches stay version 1).</summary>
+    private static int WritePayload(CborWriter writer, ChangeBatch batch)
     {
         if (batch.BatchId is null || batch.Changes is null)
         {
             throw new ArgumentException("A change batch needs a batch id and a list of changes.", nameof(batch));
         }
 
-        writer.WriteStartMap(3);
+        var hashes = batch.Changes.Select(c => c?.SchemaHash).OfType<string>().Distinct(StringComparer.Ordinal).ToList();
+        var version = hashes.Count > 0 || batch.Changes.Any(c => c?.Life is not null) ? ChangeBatch.FormatVersion : ChangeBatch.RowLevelFormatVersion;
+        writer.WriteStartMap(hashes.Count > 0 ? 4 : 3);
         writer.WriteTextString(WireKeys.BatchNodeId);
         writer.WriteInt64(batch.NodeId);
         writer.WriteTextString(WireKeys.BatchId);
         WriteText(writer, batch.BatchId, new WireLocation("the batch id"));
+        if (hashes.Count > 0)
+        {
+            writer.WriteTextString(WireKeys.SchemaHashes);
+            writer.WriteStartArray(hashes.Count);
+            foreach (var hash in hashes) WriteText(writer, hash, new WireLocation("a schema hash"));
+            writer.WriteEndArray();
+        }
         writer.WriteTextString(WireKeys.Changes);
         writer.WriteStartArray(batch.Changes.Count);
         for (var index = 0; index < batch.Changes.Count; index++)
         {
-            WriteChange(writer, batch.Changes[index], index);
+            WriteChange(writer, batch.Changes[index], index, hashes);
         }
 
         writer.WriteEndArray();
         writer.WriteEndMap();
+        return version;
     }
 
-    private static void WriteChange(CborWriter writer, RowChange change, int index)
+    private static void WriteChange(CborWriter writer, RowChange change, int index, List<string> hashes)
     {
         if (change?.Table is null || change.Columns is null)
         {
@@ -98,7 +109,7 @@ public sealed class ChangeBatchEncoder
             throw new ArgumentException($"Change {index} (table '{change.Table}') has operation {(int)change.Operation}, which is not insert, update or delete.", nameof(change));
         }
 
-        writer.WriteStartMap(5);
+        writer.WriteStartMap(5 + (change.Life is null ? 0 : 2) + (change.SchemaHash is null ? 0 : 1));
         writer.WriteTextString(WireKeys.Table);
         WriteText(writer, change.Table, new WireLocation("the table name", index));
         writer.WriteTextString(WireKeys.Operation);
@@ -107,6 +118,18 @@ public sealed class ChangeBatchEncoder
         writer.WriteInt64(change.Version.Hlc);
         writer.WriteTextString(WireKeys.VersionNodeId);
         writer.WriteInt64(change.Version.NodeId);
+        if (change.Life is { } life)
+        {
+            writer.WriteTextString(WireKeys.LifeHlc);
+            writer.WriteInt64(life.Hlc);
+            writer.WriteTextString(WireKeys.LifeNodeId);
+            writer.WriteInt64(life.NodeId);
+        }
+        if (change.SchemaHash is { } hash)
+        {
+            writer.WriteTextString(WireKeys.SchemaHashIndex);
+            writer.WriteInt32(hashes.IndexOf(hash));
+        }
         writer.WriteTextString(WireKeys.Columns);
         writer.WriteStartMap(change.Columns.Count);
         foreach (var column in change.Columns)

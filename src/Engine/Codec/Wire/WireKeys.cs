@@ -12,6 +12,7 @@ internal static class WireKeys
     public const string BatchNodeId = "n";
     public const string BatchId = "b";
     public const string Changes = "c";
+    public const string SchemaHashes = "s";
 
     // Change.
     public const string Table = "t";
@@ -19,6 +20,9 @@ internal static class WireKeys
     public const string Hlc = "h";
     public const string VersionNodeId = "n";
     public const string Columns = "c";
+    public const string LifeHlc = "l";
+    public const string LifeNodeId = "i";
+    public const string SchemaHashIndex = "s";
 
     /// <summary>Whether a key read from the wire is <paramref name="key"/> (every key is one ASCII letter).</summary>
     public static bool Is(ReadOnlyMemory<byte> utf8Key, string key) => utf8Key.Length == 1 && utf8Key.Span[0] == key[0];

@@ -18,6 +18,8 @@ internal static class BatchAssert
             Assert.Equal(want.Table, got.Table);
             Assert.Equal(want.Operation, got.Operation);
             Assert.Equal(want.Version, got.Version);
+            Assert.Equal(want.Life, got.Life);
+            Assert.Equal(want.SchemaHash, got.SchemaHash);
             Assert.Equal(want.Columns.Select(c => c.Name), got.Columns.Select(c => c.Name));
             for (var c = 0; c < want.Columns.Count; c++)
             {

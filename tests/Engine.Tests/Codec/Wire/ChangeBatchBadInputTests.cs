@@ -17,13 +17,13 @@ public sealed class ChangeBatchBadInputTests
     [Fact]
     public void A_newer_major_version_is_refused_with_a_clear_error()
     {
-        var message = Envelope(("v", w => w.WriteInt32(2)), ("x", w => w.WriteTextString("a later envelope")));
+        var message = Envelope(("v", w => w.WriteInt32(ChangeBatch.FormatVersion + 1)), ("x", w => w.WriteTextString("a later envelope")));
 
         var error = Assert.Throws<UnsupportedWireVersionException>(() => Decoder.Decode(message));
 
-        Assert.Equal(2UL, error.Version);
+        Assert.Equal((ulong)ChangeBatch.FormatVersion + 1, error.Version);
         Assert.Equal(ChangeBatch.FormatVersion, error.HighestSupportedVersion);
-        Assert.Contains("uses wire format version 2, but this build of HarmonyLite reads versions up to 1", error.Message);
+        Assert.Contains($"uses wire format version {ChangeBatch.FormatVersion + 1}, but this build of HarmonyLite reads versions up to {ChangeBatch.FormatVersion}", error.Message);
         Assert.Contains("Upgrade this node", error.Message);
     }
 

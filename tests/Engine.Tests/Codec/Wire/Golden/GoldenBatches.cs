@@ -3,9 +3,10 @@ using HarmonyLite.Engine.Replication;
 namespace HarmonyLite.Engine.Tests.Codec.Wire.Golden;
 
 /// <summary>
-/// The batches behind the golden messages next to this file (<c>NAME.cbor</c>), written by the encoder of the
-/// release before System.Formats.Cbor and ZstdSharp replaced the hand-written codec. They are the compatibility
-/// contract: every build decodes them to these values and encodes these values to exactly those bytes.
+/// The batches behind the golden messages next to this file (<c>NAME.cbor</c>): version 1 messages written by the
+/// encoder of the release before System.Formats.Cbor and ZstdSharp replaced the hand-written codec, and version 2
+/// messages (column-level changes, <c>column-changes*</c>) written by the release that introduced them. They are the
+/// compatibility contract: every build decodes them to these values and encodes these values to exactly those bytes.
 /// </summary>
 internal static class GoldenBatches
 {
@@ -26,6 +27,8 @@ internal static class GoldenBatches
         ("orders-compressed", Orders(200), true),
         ("floats-compressed", Repeat(Floats(), 20), true),
         ("mixed-compressed", Repeat(ManyColumns(), 30), true),
+        ("column-changes", ColumnChanges(), false),
+        ("column-changes-compressed", Repeat(ColumnChanges(), 40), true),
     ];
 
     private static double Bits(ulong bits) => BitConverter.UInt64BitsToDouble(bits);
@@ -122,6 +125,22 @@ internal static class GoldenBatches
         Row("no columns", ChangeOperation.Update),
         Row("\"quoted\" table; --", ChangeOperation.Insert, ("key with space", 2L), ("ключ", "значение")),
     ]);
+
+    /// <summary>Version 2: updates of some columns with the life they belong to, and schema hashes shared by index.</summary>
+    private static ChangeBatch ColumnChanges()
+    {
+        var life = new RowVersion(1_700_000_000_000L << RowVersion.LogicalBits, 3);
+        RowChange Change(string table, ChangeOperation operation, string hash, RowVersion? changeLife, params (string Name, object? Value)[] columns) =>
+            Row(table, operation, columns) with { Life = changeLife, SchemaHash = hash };
+        return new ChangeBatch(8, "8-columns",
+        [
+            Change("users", ChangeOperation.Insert, "9f86d081884c7d65", null, ("id", 7L), ("email", "a@old"), ("phone", "111")),
+            Change("users", ChangeOperation.Update, "9f86d081884c7d65", life, ("id", 7L), ("email", "a@new")),
+            Change("orders", ChangeOperation.Update, "60303ae22b998861", life, ("id", "o-1"), ("note", null)),
+            Change("users", ChangeOperation.Update, "9f86d081884c7d65", new RowVersion(long.MinValue, long.MaxValue), ("id", 8L), ("phone", 2.5)),
+            Change("users", ChangeOperation.Delete, "9f86d081884c7d65", null, ("id", 7L)),
+        ]);
+    }
 
     private static ChangeBatch Orders(int rows) => new(2, "2-1-" + rows,
         Enumerable.Range(0, rows)
