@@ -9,7 +9,7 @@ namespace HarmonyLite.PowerShell.Configuration;
 /// </summary>
 internal static class ConfigurationRedaction
 {
-    public const string Hidden = "<redacted>";
+    public const string Hidden = SecretRedaction.Redacted;
 
     public static HarmonyConfig WithoutSecrets(HarmonyConfig config) => config with
     {
@@ -31,16 +31,10 @@ internal static class ConfigurationRedaction
         },
     };
 
-    private static string Hide(string secret) => secret.Length == 0 ? secret : Hidden;
+    private static string Hide(string secret) => SecretRedaction.Secret(secret);
 
-    /// <summary><c>scheme://user:password@host</c> with the password hidden; anything else as it is.</summary>
-    internal static string WithoutPassword(string text) =>
-        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.UserInfo.Contains(':') ? WithoutPassword(uri).OriginalString : text;
+    /// <summary>The URL with its password or token hidden, exactly as the sidecar prints it; anything else as it is.</summary>
+    private static string WithoutPassword(string text) => SecretRedaction.Url(text);
 
-    private static Uri WithoutPassword(Uri uri)
-    {
-        if (!uri.IsAbsoluteUri || !uri.UserInfo.Contains(':')) return uri;
-        var user = uri.UserInfo[..uri.UserInfo.IndexOf(':')];
-        return new UriBuilder(uri) { UserName = user, Password = Hidden }.Uri;
-    }
+    private static Uri WithoutPassword(Uri uri) => new(SecretRedaction.Url(uri), UriKind.RelativeOrAbsolute);
 }

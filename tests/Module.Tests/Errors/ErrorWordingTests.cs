@@ -80,6 +80,7 @@ public sealed class ErrorWordingTests
         var text = shown.ToString() + string.Join(" ", shown.Cluster.Peers) + string.Join(" ", shown.Cluster.LeafServers) + string.Join(" ", shown.Nats.Urls);
         foreach (var secret in new[] { "hunter2", "pw1", "s3secret", "token9", "pw2", "pw3", "pw4", "pw5" }) Assert.DoesNotContain(secret, text);
         Assert.Equal(config.ToJson(), shown.ToJson()); // what the sidecar's -print-config shows, no more, no less
-        Assert.Equal("nats://u:<redacted>@host:4222/", shown.Nats.Urls[0].Replace("%3Credacted%3E", "<redacted>"));
+        Assert.Equal("nats://u:<redacted>@host:4222", shown.Nats.Urls[0]);
+        Assert.Equal("https://u:<redacted>@dav.example/x", shown.Snapshot.WebDav.Url);
     }
 }
