@@ -1,10 +1,14 @@
 using HarmonyLite.EndToEnd.Tests.Harness;
+using HarmonyLite.Engine.Capture;
 using HarmonyLite.TestSupport;
 using Xunit;
 
 namespace HarmonyLite.EndToEnd.Tests;
 
-/// <summary>Three nodes, the stream on every server, so the other two replicate while one is down or killed.</summary>
+/// <summary>
+/// Three nodes, the stream on every server, so the other two replicate while one is down or killed; tombstones are
+/// purged two seconds after the delete, so the tests also run with deleted rows forgotten.
+/// </summary>
 public sealed class ColumnMergeClusterFixture : ClusterFixture
 {
     protected override ClusterSettings Settings => new()
@@ -13,8 +17,9 @@ public sealed class ColumnMergeClusterFixture : ClusterFixture
         Schema = """
             CREATE TABLE users(id INTEGER PRIMARY KEY NOT NULL, email TEXT, phone TEXT, name TEXT);
             CREATE TABLE profiles(id INTEGER PRIMARY KEY NOT NULL, email TEXT, phone TEXT, name TEXT);
+            CREATE TABLE forgotten(id INTEGER PRIMARY KEY NOT NULL, value TEXT);
             """,
-        Node = _ => new NodeSettings { Replicas = 3 },
+        Node = _ => new NodeSettings { Replicas = 3, TombstoneRetention = TimeSpan.FromSeconds(2) },
     };
 }
 
@@ -136,6 +141,44 @@ public sealed class ColumnMergeTests : IClassFixture<ColumnMergeClusterFixture>
         foreach (var node in _cluster.Nodes)
             Assert.Equal(expected, await node.Database.DumpAsync("profiles"));
     }
+
+    [Fact]
+    public async Task A_purged_tombstone_does_not_let_an_older_update_bring_the_row_back()
+    {
+        await _cluster[3].Database.ExecuteAsync("INSERT INTO forgotten(id, value) VALUES (1, 'seed'), (2, 'kept');");
+        await _cluster.WaitForCountAsync("forgotten", 2);
+        var (node1, node2, node3) = (_cluster[1], _cluster[2], _cluster[3]);
+
+        // Node 1 is down while its application updates row 1; later by the clock node 2 deletes it, and nodes 2 and 3
+        // forget the delete (the retention is two seconds) before node 1 comes back with its update.
+        Assert.Equal(0, await node1.StopAsync());
+        try
+        {
+            await WriteThenPassTheClockAsync(node1, "UPDATE forgotten SET value = 'stale update' WHERE id = 1;");
+            await node2.Database.ExecuteAsync("DELETE FROM forgotten WHERE id = 1;");
+            await _cluster.WaitUntilAsync(async () =>
+                await VersionRowsAsync(node2) == 1 && await VersionRowsAsync(node3) == 1, "nodes 2 and 3 purging the tombstone of row 1");
+        }
+        finally
+        {
+            await node1.StartAsync();
+        }
+
+        await _cluster.WaitUntilAsync(() => node1.Database.HasPublishedEverythingAsync(), "node 1 publishing its stale update");
+        await _cluster.WaitConvergedAsync("a stale update after the tombstone was purged");
+        foreach (var node in _cluster.Nodes)
+            Assert.Equal(["integer:2 | text:'kept'"], await node.Database.DumpAsync("forgotten"));
+        // The stale update waits for an insert of its row's life that never comes, and is purged in turn.
+        await _cluster.WaitUntilAsync(async () =>
+        {
+            foreach (var node in _cluster.Nodes)
+                if (await VersionRowsAsync(node) != 1) return false;
+            return true;
+        }, "every node purging what it holds of row 1");
+    }
+
+    private static async Task<long> VersionRowsAsync(NodeProcess node) =>
+        (long)(await node.Database.ScalarAsync($"SELECT count(*) FROM {NodeDatabase.Quote(CaptureArtifactNames.Versions("forgotten"))}"))!;
 
     /// <summary>
     /// Runs <paramref name="sql"/> with the node's sqlite3 shell, then waits until the wall clock passed the moment it

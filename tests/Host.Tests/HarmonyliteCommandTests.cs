@@ -22,7 +22,7 @@ public sealed class HarmonyliteCommandTests
         using var json = JsonDocument.Parse(result.Output);
         var root = json.RootElement;
         Assert.Equal(
-            ["db_path", "node_id", "seq_map_path", "replicate", "publish", "scan_max_changes", "cleanup_interval", "sleep_timeout", "polling_interval",
+            ["db_path", "node_id", "seq_map_path", "replicate", "publish", "scan_max_changes", "cleanup_interval", "sleep_timeout", "polling_interval", "tombstone_retention_seconds",
              "snapshot", "replication_log", "nats", "prometheus", "logging", "health_check", "cluster"],
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal($"/tmp/harmonylite-{node}.db", root.GetProperty("db_path").GetString());

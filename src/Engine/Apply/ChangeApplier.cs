@@ -8,13 +8,13 @@ namespace HarmonyLite.Engine.Apply;
 
 /// <summary>
 /// The consuming side: applies a replicated batch in one write transaction together with the stream position it came
-/// from, resolving conflicts by last writer wins on the row versions.
+/// from, merging each change into its row column by column (docs/architecture.md, "Conflicts").
 /// </summary>
 /// <remarks>
-/// <para>Per change: the change's version is compared with the row's current version in the table's version table;
-/// the greater <c>(hlc, node_id)</c> wins and the other is skipped, so every node ends with the same rows whatever the
-/// order messages arrive in. Deletes leave a tombstone version, so an older upsert arriving later cannot resurrect the
-/// row. A version further ahead of this node's clock than <see cref="RowVersion.MaxClockSkew"/> is refused.</para>
+/// <para>Per change: the row's version row says which life the row is in and which version each column has; the
+/// change wins per column where its version is greater, a delete ends the life it belongs to, a newer insert begins a
+/// new one (see <see cref="ApplyTable"/>). Every node ends with the same rows whatever the order messages arrive in.
+/// A version further ahead of this node's clock than <see cref="RowVersion.MaxClockSkew"/> is refused.</para>
 /// <para>Capture triggers stay quiet during apply: the transaction first inserts a row into the silence table, which
 /// every trigger checks, and deletes it before commit, so no other connection ever sees it set.</para>
 /// <para>Schema differences: a change may lack columns (it was captured before a column was added; those columns keep

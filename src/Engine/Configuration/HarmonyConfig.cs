@@ -34,6 +34,9 @@ public sealed record HarmonyConfig
     /// <summary><c>polling_interval</c> (milliseconds): also poll the database for changes this often; zero disables it.</summary>
     public TimeSpan PollingInterval { get; init; } = TimeSpan.Zero;
 
+    /// <summary>How long the version row of a deleted row is kept (docs/architecture.md, "Conflicts"); zero keeps them forever.</summary>
+    public TimeSpan TombstoneRetention { get; init; } = TimeSpan.FromDays(7);
+
     public SnapshotConfig Snapshot { get; init; } = new();
 
     public ReplicationLogConfig ReplicationLog { get; init; } = new();

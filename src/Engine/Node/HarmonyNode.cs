@@ -32,6 +32,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ShardWorker> _shards = new();
     private ApplyConnections? _quarantineConnections;
+    private TombstonePurger? _purger;
     private readonly List<Task> _loops = new();
     private EmbeddedNatsServer? _embedded;
     private MessagingConnection? _messaging;
@@ -127,6 +128,13 @@ public sealed class HarmonyNode : IAsyncDisposable
             var retrier = new QuarantineRetrier(retrying.Applier, retrying.Quarantine, _counters, _loggerFactory.CreateLogger("HarmonyLite.Quarantine"));
             _loops.Add(RunLoopAsync("quarantine retrier", () => retrier.RunAsync(_stopping.Token)));
         }
+        if (Config.TombstoneRetention > TimeSpan.Zero)
+        {
+            var logger = _loggerFactory.CreateLogger("HarmonyLite.Tombstones");
+            _purger = await TombstonePurger.OpenAsync(db, cancellationToken, logger: logger).ConfigureAwait(false);
+            var purge = new TombstonePurgeLoop(_purger, Config.TombstoneRetention, HasNothingOlderToApplyAsync, logger);
+            _loops.Add(RunLoopAsync("tombstone purge", () => purge.RunAsync(_stopping.Token)));
+        }
         if (_snapshots is not null)
         {
             _scheduler = await _snapshots.CreateSchedulerAsync(ReadLastSequencesAsync, cancellationToken).ConfigureAwait(false);
@@ -185,6 +193,15 @@ public sealed class HarmonyNode : IAsyncDisposable
         var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), reader, capture, _log!, watcher, _counters,
             _loggerFactory.CreateLogger("HarmonyLite.Publisher"));
         await publisher.PublishPendingAsync(cancellationToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether every shard is applied up to its stream's last message and nothing waits in the quarantine.</summary>
+    private async Task<bool> HasNothingOlderToApplyAsync(CancellationToken cancellationToken)
+    {
+        var last = await ReadLastSequencesAsync(cancellationToken).ConfigureAwait(false);
+        if (_shards.Any(w => w.Consumer.AppliedSequence < last.GetValueOrDefault(w.Consumer.Stream))) return false;
+        await using var quarantine = await QuarantineStore.OpenAsync(Config.DbPath, null, cancellationToken).ConfigureAwait(false);
+        return await quarantine.CountAsync(cancellationToken).ConfigureAwait(false) == 0;
     }
 
     private async Task<IReadOnlyDictionary<string, ulong>> ReadLastSequencesAsync(CancellationToken cancellationToken) =>
@@ -287,10 +304,16 @@ public sealed class HarmonyNode : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
     }
 
-    /// <summary>The configured snapshot store, opened over this running node's own NATS connection (which stays the node's).</summary>
-    public Task<SnapshotService> OpenSnapshotServiceAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
-        SnapshotService.OpenAsync(Config, loggerFactory,
-            _messaging ?? throw new InvalidOperationException($"Node {unchecked((ulong)NodeId)} is {_state.ToString().ToLowerInvariant()}, not running."), cancellationToken);
+    /// <summary>
+    /// The configured snapshot store, opened over this running node's own NATS connection (which stays the node's).
+    /// The positions the shards reached in memory are stored first, so a snapshot saved now records them.
+    /// </summary>
+    public async Task<SnapshotService> OpenSnapshotServiceAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        var messaging = _messaging ?? throw new InvalidOperationException($"Node {unchecked((ulong)NodeId)} is {_state.ToString().ToLowerInvariant()}, not running.");
+        foreach (var worker in _shards) await worker.Consumer.FlushPositionAsync(cancellationToken).ConfigureAwait(false);
+        return await SnapshotService.OpenAsync(Config, loggerFactory, messaging, cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// The node's progress: stream positions from NATS, applied positions and counters from the node. Once the node has
@@ -345,6 +368,8 @@ public sealed class HarmonyNode : IAsyncDisposable
         _shards.Clear();
         if (_quarantineConnections is not null) await _quarantineConnections.DisposeAsync().ConfigureAwait(false);
         _quarantineConnections = null;
+        if (_purger is not null) await _purger.DisposeAsync().ConfigureAwait(false);
+        _purger = null;
         _watcher?.Dispose();
         if (_reader is not null) await _reader.DisposeAsync().ConfigureAwait(false);
         if (_capture is not null) await _capture.DisposeAsync().ConfigureAwait(false);

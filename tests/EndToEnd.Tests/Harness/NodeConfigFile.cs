@@ -23,6 +23,7 @@ public static class NodeConfigFile
             .AppendLine($"replicate = {Bool(settings.Replicate)}")
             .AppendLine("polling_interval = 250")
             .AppendLine($"cleanup_interval = {Milliseconds(settings.CleanupInterval)}")
+            .AppendLine(settings.TombstoneRetention is { } retention ? $"tombstone_retention_seconds = {(long)retention.TotalSeconds}" : "")
             .AppendLine()
             .AppendLine("[replication_log]")
             .AppendLine("shards = 1")

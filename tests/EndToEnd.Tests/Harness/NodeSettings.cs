@@ -24,6 +24,9 @@ public sealed record NodeSettings
     /// <summary><c>cleanup_interval</c>: how long published change-log rows stay before they are deleted.</summary>
     public TimeSpan CleanupInterval { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary><c>tombstone_retention_seconds</c>: how long version rows of deleted rows stay; null leaves the default.</summary>
+    public TimeSpan? TombstoneRetention { get; init; }
+
     /// <summary><c>replication_log.max_entries</c>: how many messages a shard stream keeps before it drops the oldest.</summary>
     public long MaxEntries { get; init; } = NodeConfigFile.MaxEntries;
 

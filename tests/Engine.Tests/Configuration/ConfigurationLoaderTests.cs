@@ -148,7 +148,7 @@ public sealed class ConfigurationLoaderTests
         Assert.Equal("sftp://u:<redacted>@host:22/p", root.GetProperty("snapshot").GetProperty("sftp").GetProperty("url").GetString());
         Assert.DoesNotContain("hunter2", json);
         Assert.Equal(
-            ["db_path", "node_id", "seq_map_path", "replicate", "publish", "scan_max_changes", "cleanup_interval", "sleep_timeout", "polling_interval",
+            ["db_path", "node_id", "seq_map_path", "replicate", "publish", "scan_max_changes", "cleanup_interval", "sleep_timeout", "polling_interval", "tombstone_retention_seconds",
              "snapshot", "replication_log", "nats", "prometheus", "logging", "health_check", "cluster"],
             root.EnumerateObject().Select(p => p.Name));
     }

@@ -36,6 +36,7 @@ internal static class ConfigurationSchema
         Setting("cleanup_interval", DurationSettingType.Milliseconds(1, UInt32Max), c => c.CleanupInterval, (c, v) => c with { CleanupInterval = v }),
         Setting("sleep_timeout", DurationSettingType.Milliseconds(0, UInt32Max), c => c.SleepTimeout, (c, v) => c with { SleepTimeout = v }),
         Setting("polling_interval", DurationSettingType.Milliseconds(0, UInt32Max), c => c.PollingInterval, (c, v) => c with { PollingInterval = v }),
+        Setting("tombstone_retention_seconds", DurationSettingType.Seconds(0, UInt32Max), c => c.TombstoneRetention, (c, v) => c with { TombstoneRetention = v }),
 
         Setting("snapshot.enabled", Boolean, c => c.Snapshot.Enabled, (c, v) => c with { Snapshot = c.Snapshot with { Enabled = v } }),
         Setting("snapshot.store", SnapshotStores, c => c.Snapshot.Store, (c, v) => c with { Snapshot = c.Snapshot with { Store = v } }),

@@ -1,5 +1,6 @@
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Codec.Zstd;
+using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Tests.Codec.Wire.Golden;
 using HarmonyLite.TestSupport;
 using Xunit;
@@ -58,6 +59,15 @@ public sealed class GoldenMessageTests
 
         Assert.Contains((byte)0, compression);
         Assert.Contains((byte)1, compression);
+    }
+
+    [Fact]
+    public void The_golden_set_has_row_level_and_column_level_messages()
+    {
+        // The fourth byte is the value of "v".
+        var versions = GoldenBatches.All.Select(golden => Read(golden.Name)[3]).Distinct().Order().ToList();
+
+        Assert.Equal([(byte)ChangeBatch.RowLevelFormatVersion, (byte)ChangeBatch.FormatVersion], versions);
     }
 
     /// <summary>The CBOR payload of a message, decompressed.</summary>
