@@ -27,7 +27,7 @@ var snapshotMb = new Option<int>("--snapshot-mb") { Description = "size of the s
 var soakMinutes = new Option<double>("--soak-minutes") { Description = "length of the memory suite's soak", DefaultValueFactory = _ => 5 };
 var suiteNames = new Argument<string[]>("suite")
 {
-    Description = "suites to run (default: all): capture, codec, jetstream, nats-core, replication, snapshot (in-process); "
+    Description = "suites to run (default: all): capture, wide-update, codec, jetstream, nats-core, replication, snapshot (in-process); "
         + "outside-delay, outside-bulk, outside-writes, outside-busy, outside-snapshot, outside-memory, or 'outside' for all six",
     Arity = ArgumentArity.ZeroOrMore,
 };
