@@ -171,7 +171,7 @@ internal sealed class SftpFolder : IRemoteFolder
             }
             catch (SftpPathNotFoundException)
             {
-                await _client.CreateDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
+                await CreateDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             if (!attributes.IsDirectory)
@@ -179,6 +179,34 @@ internal sealed class SftpFolder : IRemoteFolder
         }
         return true;
     }, cancellationToken);
+
+    /// <summary>
+    /// Creates one directory. Nodes starting together create the same folder at once, and the server answers the one
+    /// that comes second with a bare "Failure": a directory that is there after all is what was asked for.
+    /// </summary>
+    private async Task CreateDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _client.CreateDirectoryAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SshException)
+        {
+            if (!await IsDirectoryAsync(path, cancellationToken).ConfigureAwait(false)) throw;
+        }
+    }
+
+    private async Task<bool> IsDirectoryAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await _client.GetAttributesAsync(path, cancellationToken).ConfigureAwait(false)).IsDirectory;
+        }
+        catch (SftpPathNotFoundException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Runs an SFTP call, connecting first when needed, and says what a failure means in the words of <c>snapshot.sftp.url</c>.</summary>
     private async Task<T> RunAsync<T>(string what, Func<Task<T>> call, CancellationToken cancellationToken)
