@@ -53,17 +53,8 @@ public sealed class ChangeApplier : IAsyncDisposable
     public static async Task<ChangeApplier> OpenAsync(string databasePath, SqliteConnectionOptions? options, CancellationToken cancellationToken,
         TimeProvider? clock = null, ILogger? logger = null)
     {
-        var connection = await SqliteConnectionFactory.OpenAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await CaptureSchema.RequireInstalledAsync(connection, Path.GetFullPath(databasePath), cancellationToken).ConfigureAwait(false);
-            return new ChangeApplier(connection, clock ?? TimeProvider.System, logger);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var connection = await CaptureSchema.OpenInstalledAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
+        return new ChangeApplier(connection, clock ?? TimeProvider.System, logger);
     }
 
     /// <summary>

@@ -24,17 +24,8 @@ public sealed class QuarantineStore : IAsyncDisposable
 
     public static async Task<QuarantineStore> OpenAsync(string databasePath, SqliteConnectionOptions? options, CancellationToken cancellationToken, TimeProvider? clock = null)
     {
-        var connection = await SqliteConnectionFactory.OpenAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await CaptureSchema.RequireInstalledAsync(connection, Path.GetFullPath(databasePath), cancellationToken).ConfigureAwait(false);
-            return new QuarantineStore(connection, clock ?? TimeProvider.System);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var connection = await CaptureSchema.OpenInstalledAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
+        return new QuarantineStore(connection, clock ?? TimeProvider.System);
     }
 
     /// <summary>

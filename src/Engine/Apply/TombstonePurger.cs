@@ -37,17 +37,8 @@ public sealed class TombstonePurger : IAsyncDisposable
     public static async Task<TombstonePurger> OpenAsync(string databasePath, CancellationToken cancellationToken, TimeProvider? clock = null,
         ILogger? logger = null)
     {
-        var connection = await SqliteConnectionFactory.OpenAsync(databasePath, null, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await CaptureSchema.RequireInstalledAsync(connection, Path.GetFullPath(databasePath), cancellationToken).ConfigureAwait(false);
-            return new TombstonePurger(connection, clock ?? TimeProvider.System, logger);
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        var connection = await CaptureSchema.OpenInstalledAsync(databasePath, null, cancellationToken).ConfigureAwait(false);
+        return new TombstonePurger(connection, clock ?? TimeProvider.System, logger);
     }
 
     /// <summary>Deletes every tombstone whose greatest version is older than <paramref name="retention"/>; returns how many.</summary>

@@ -84,11 +84,22 @@ internal static class CaptureSchema
         return count == CoreTableNames.Length;
     }
 
-    /// <summary>Throws <see cref="CaptureNotInstalledException"/> unless install has run on this database.</summary>
-    public static async Task RequireInstalledAsync(SqliteConnection connection, string databasePath, CancellationToken cancellationToken)
+    /// <summary>A connection to a database that capture was installed on (the one way every reader and writer of capture opens it).</summary>
+    /// <exception cref="CaptureNotInstalledException">Install has not run on this database.</exception>
+    public static async Task<SqliteConnection> OpenInstalledAsync(string databasePath, SqliteConnectionOptions? options, CancellationToken cancellationToken)
     {
-        if (!await IsInstalledAsync(connection, cancellationToken).ConfigureAwait(false))
-            throw new CaptureNotInstalledException(databasePath);
+        var connection = await SqliteConnectionFactory.OpenAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!await IsInstalledAsync(connection, cancellationToken).ConfigureAwait(false))
+                throw new CaptureNotInstalledException(Path.GetFullPath(databasePath));
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 
     private static string Q(string name) => SqliteIdentifier.Quote(name);

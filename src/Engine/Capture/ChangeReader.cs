@@ -63,12 +63,10 @@ public sealed class ChangeReader : IAsyncDisposable
     public static async Task<ChangeReader> OpenAsync(string databasePath, long nodeId, SqliteConnectionOptions? options, CancellationToken cancellationToken,
         ILogger? logger = null)
     {
-        var connection = await SqliteConnectionFactory.OpenAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
+        var connection = await CaptureSchema.OpenInstalledAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
         try
         {
-            var fullPath = Path.GetFullPath(databasePath);
-            await CaptureSchema.RequireInstalledAsync(connection, fullPath, cancellationToken).ConfigureAwait(false);
-            var reader = new ChangeReader(connection, fullPath, nodeId, logger);
+            var reader = new ChangeReader(connection, Path.GetFullPath(databasePath), nodeId, logger);
             await reader.RefreshAsync(cancellationToken).ConfigureAwait(false);
             return reader;
         }
