@@ -82,7 +82,7 @@ public static class ConfigurationLoader
         {
             config = config with { NodeId = overrides.NodeId.Value };
         }
-        config = config with { Cluster = ClusterOptionsParser.Parse(overrides) };
+        config = config with { Cluster = ClusterOptionsParser.Parse(overrides), HealthCheck = ApplyHealthFlags(config.HealthCheck, overrides) };
         ClusterOptionsParser.Validate(config);
 
         if (config.NodeId == 0)
@@ -105,5 +105,26 @@ public static class ConfigurationLoader
         }
         ConfigurationValidator.Validate(config, origin, lineOf);
         return new LoadedConfiguration(config, warnings, notices);
+    }
+
+    // As in Go HarmonyLite, a -health-* flag given wins over its key in the file.
+    private static HealthCheckConfig ApplyHealthFlags(HealthCheckConfig health, ConfigurationOverrides overrides)
+    {
+        if (overrides.HealthCheck is { } enable) health = health with { Enable = enable };
+        if (overrides.HealthBind is { } bindText)
+        {
+            var bind = HostPort.TryParse(bindText, out var problem);
+            problem = bind is null ? problem : Settings.HostPortSettingType.HttpListenProblem(bind.Value) ?? "";
+            if (problem.Length > 0)
+                throw new ConfigurationException(ClusterOptionsParser.Origin, null, "-health-bind", $"\"{bindText}\": {problem}");
+            health = health with { Bind = bind!.Value };
+        }
+        if (overrides.HealthPath is { } path)
+        {
+            if (Settings.ConfigurationSchema.HealthPathProblem(path) is { } problem)
+                throw new ConfigurationException(ClusterOptionsParser.Origin, null, "-health-path", problem);
+            health = health with { Path = path };
+        }
+        return health;
     }
 }

@@ -5,8 +5,11 @@ using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Consuming;
 using HarmonyLite.Engine.EmbeddedNats;
 using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Engine.Observability;
 using HarmonyLite.Engine.Publishing;
 using HarmonyLite.Engine.Snapshots;
+using HarmonyLite.Engine.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,7 +28,8 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly ReplicationTopology _topology;
-    private readonly NodeCounters _counters = new();
+    private readonly NodeMetrics _metrics;
+    private readonly NodeCounters _counters;
     private readonly OwnStreamSequences _ownSequences = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _aborting = new();
@@ -41,6 +45,8 @@ public sealed class HarmonyNode : IAsyncDisposable
     private DatabaseChangeWatcher? _watcher;
     private SnapshotService? _snapshots;
     private SnapshotScheduler? _scheduler;
+    private HealthEndpoint? _health;
+    private MetricsEndpoint? _metricsEndpoint;
     private int _stopRequested;
     private volatile NodeState _state = NodeState.Starting;
     private volatile NodeStatus? _released;
@@ -51,6 +57,9 @@ public sealed class HarmonyNode : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("HarmonyLite.Node");
         _topology = ReplicationTopology.From(config);
+        _metrics = new NodeMetrics(config.Prometheus, config.NodeId);
+        _counters = new NodeCounters(_metrics);
+        _metrics.Registry.AddBeforeCollectCallback(RefreshMetricsAsync);
     }
 
     public HarmonyConfig Config { get; }
@@ -84,6 +93,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         var db = Config.DbPath;
         _logger.LogInformation("Starting node {NodeId} for {Database}", unchecked((ulong)NodeId), db);
         if (DatabaseFileSwap.RecoverInterrupted(db) is { } recovered) _logger.LogWarning("{Recovered}", recovered);
+        StartEndpoints();
 
         var urls = await StartNatsServerAsync(cancellationToken).ConfigureAwait(false);
         _messaging = await MessagingConnector.ConnectAsync(Config, urls, _loggerFactory, cancellationToken).ConfigureAwait(false);
@@ -130,6 +140,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (_snapshots is not null)
         {
             _scheduler = await _snapshots.CreateSchedulerAsync(ReadLastSequencesAsync, cancellationToken).ConfigureAwait(false);
+            _scheduler.Saved += (_, saved) => _metrics.Snapshot(restored: false, saved.Snapshot.Size, saved.Duration);
             _loops.Add(RunLoopAsync("snapshot scheduler", () => _scheduler.RunAsync(_stopping.Token)));
         }
         if (Config.SleepTimeout > TimeSpan.Zero)
@@ -164,7 +175,9 @@ public sealed class HarmonyNode : IAsyncDisposable
             var snapshot = plan.Snapshot!.Id;
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var restored = await _snapshots!.RestoreAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                _metrics.Snapshot(restored: true, restored.Size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 _logger.LogInformation("Restored snapshot {Snapshot} of node {Source} taken {Created:u}; resuming from its positions", restored.Id, unchecked((ulong)restored.NodeId), restored.CreatedAt);
                 return;
             }
@@ -322,7 +335,7 @@ public sealed class HarmonyNode : IAsyncDisposable
                 }
             }
             var applied = _shards.FirstOrDefault(w => w.Consumer.Shard == shard)?.Consumer.AppliedSequence ?? 0;
-            shards.Add(new ShardStatus(shard, stream, range.FirstSequence, range.LastSequence, applied));
+            shards.Add(new ShardStatus(shard, stream, range.FirstSequence, range.LastSequence, applied, range.Messages, range.Bytes));
         }
         long pending = 0, quarantined = 0;
         if (live)
@@ -336,6 +349,96 @@ public sealed class HarmonyNode : IAsyncDisposable
         }
         return new NodeStatus(NodeId, _state, Config.DbPath, _messaging?.ServerUrl ?? "", StartedAt, shards,
             _counters.PublishedBatches, _counters.AppliedBatches, pending, quarantined, _counters.LastError);
+    }
+
+    // First of all: a probe sees a node that is starting or restoring (503) before it replicates, and a bind that fails
+    // stops the start before anything else was set up.
+    private void StartEndpoints()
+    {
+        var logger = _loggerFactory.CreateLogger("HarmonyLite.Observability");
+        if (Config.HealthCheck.Enable)
+        {
+            _health = HealthEndpoint.Start(Config.HealthCheck, CheckHealthAsync, logger);
+            _logger.LogInformation("Health endpoint listening at {Url}", _health.Url);
+        }
+        if (Config.Prometheus.Enable)
+        {
+            _metricsEndpoint = MetricsEndpoint.Start(Config.Prometheus, _metrics, logger);
+            _logger.LogInformation("Prometheus metrics at {Url}", _metricsEndpoint.Url);
+        }
+    }
+
+    /// <summary>
+    /// Whether the node is healthy, and why not: it runs, its database opens, NATS is connected, every watched table has
+    /// its triggers. Each check that cannot be made counts as failed, with its reason.
+    /// </summary>
+    public async Task<HealthReport> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var state = _state;
+        if (state != NodeState.Running) problems.Add($"the node is {state.ToString().ToLowerInvariant()}" + (_counters.LastError is { } error ? $": {error}" : ""));
+        var connected = _messaging?.IsConnected ?? false;
+        if (!connected) problems.Add(_messaging is null ? "not connected to NATS yet" : $"disconnected from NATS server {_messaging.ServerUrl}; reconnecting");
+
+        CaptureCoverage? capture = null;
+        try
+        {
+            await using var connection = await SqliteConnectionFactory.OpenAsync(Config.DbPath, null, cancellationToken).ConfigureAwait(false);
+            capture = await CaptureCoverage.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        {
+            problems.Add($"cannot open the database {Config.DbPath}: {ex.Message}");
+        }
+        if (capture is { IsInstalled: false })
+            problems.Add(capture.ChangeLogPresent
+                ? $"capture is missing on table(s) {string.Join(", ", capture.TablesWithoutTriggers)}: their triggers were removed"
+                : "capture is not installed in the database (no change log)");
+
+        NodeStatus? status = null;
+        if (capture is not null)
+        {
+            try { status = await GetStatusAsync(cancellationToken).ConfigureAwait(false); }
+            catch (Exception ex) when (ex is SqliteException or MessagingException or IOException) { problems.Add($"reading the node's status failed: {ex.Message}"); }
+        }
+        ulong? leaseHolder = null;
+        if (_scheduler is { } scheduler && connected)
+        {
+            try { leaseHolder = await scheduler.Lease.GetHolderAsync(cancellationToken).ConfigureAwait(false) is { } holder ? unchecked((ulong)holder) : null; }
+            catch (MessagingException) { } // the lease is news, not health
+        }
+        return new HealthReport
+        {
+            NodeId = unchecked((ulong)NodeId),
+            UptimeSeconds = StartedAt == default ? 0 : (long)(DateTimeOffset.UtcNow - StartedAt).TotalSeconds,
+            DbConnected = capture is not null,
+            NatsConnected = connected,
+            CdcInstalled = capture?.IsInstalled ?? false,
+            TablesTracked = capture?.TablesTracked ?? 0,
+            LastReplicatedEvent = Latest(_counters.LastApplied),
+            LastPublishedEvent = Latest(_counters.LastPublished),
+            State = state.ToString().ToLowerInvariant(),
+            Problems = problems,
+            Shards = status?.Shards.Select(s => new ShardHealth(s.Stream, s.AppliedSequence, s.LastSequence, s.Lag)).ToList() ?? [],
+            QuarantinedMessages = status?.QuarantinedMessages ?? 0,
+            SnapshotLeaseHolder = leaseHolder,
+        };
+
+        static DateTimeOffset? Latest(IReadOnlyDictionary<string, StreamMark> marks) =>
+            marks.Count == 0 ? null : marks.Values.Max(m => m.At);
+    }
+
+    // Before each scrape: levels that only a read of NATS and the database can tell. A read that fails leaves the last values.
+    private async Task RefreshMetricsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _metrics.Observe(await GetStatusAsync(cancellationToken).ConfigureAwait(false), _counters, _messaging?.Statistics);
+        }
+        catch (Exception ex) when (ex is SqliteException or MessagingException or IOException)
+        {
+            _logger.LogDebug("Reading the status of node {NodeId} for metrics failed: {Error}", unchecked((ulong)NodeId), ex.Message);
+        }
     }
 
     private async Task ReleaseAsync()
@@ -353,6 +456,10 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (_snapshots is not null) await _snapshots.DisposeAsync().ConfigureAwait(false);
         if (_messaging is not null) await _messaging.DisposeAsync().ConfigureAwait(false);
         if (_embedded is not null) await _embedded.DisposeAsync().ConfigureAwait(false);
+        // Last: a probe sees the node unhealthy while it stops, rather than nothing listening.
+        if (_health is not null) await _health.DisposeAsync().ConfigureAwait(false);
+        if (_metricsEndpoint is not null) await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
+        (_health, _metricsEndpoint) = (null, null);
         (_reader, _capture, _messaging, _log, _embedded, _watcher, _scheduler, _snapshots) = (null, null, null, null, null, null, null, null);
     }
 
