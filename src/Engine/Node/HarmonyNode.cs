@@ -35,6 +35,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly CancellationTokenSource _aborting = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ShardWorker> _shards = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StreamRange> _lastRanges = new(StringComparer.Ordinal);
     private ApplyConnections? _quarantineConnections;
     private readonly List<Task> _loops = new();
     private EmbeddedNatsServer? _embedded;
@@ -322,12 +323,14 @@ public sealed class HarmonyNode : IAsyncDisposable
         foreach (var shard in _topology.ShardNumbers)
         {
             var stream = _topology.StreamName(shard);
-            var range = StreamRange.Empty(stream);
-            if (_log is not null && live)
+            var range = _lastRanges.GetValueOrDefault(stream) ?? StreamRange.Empty(stream);
+            // Disconnected, a read would wait for its timeout: the range last read stands (health must answer quickly).
+            if (_log is not null && live && _messaging is { IsConnected: true })
             {
                 try
                 {
                     range = await _log.ReadRangeAsync(stream, cancellationToken).ConfigureAwait(false);
+                    _lastRanges[stream] = range;
                 }
                 catch (MessagingException ex)
                 {
