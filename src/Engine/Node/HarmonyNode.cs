@@ -36,6 +36,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ShardWorker> _shards = new();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StreamRange> _lastRanges = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ulong Applied, DateTimeOffset Since)> _progress = new(StringComparer.Ordinal);
     private ApplyConnections? _quarantineConnections;
     private readonly List<Task> _loops = new();
     private EmbeddedNatsServer? _embedded;
@@ -404,6 +405,8 @@ public sealed class HarmonyNode : IAsyncDisposable
             try { status = await GetStatusAsync(cancellationToken).ConfigureAwait(false); }
             catch (Exception ex) when (ex is SqliteException or MessagingException or IOException) { problems.Add($"reading the node's status failed: {ex.Message}"); }
         }
+        foreach (var shard in status?.Shards ?? [])
+            if (Stuck(shard) is { } stuck) problems.Add(stuck);
         ulong? leaseHolder = null;
         if (_scheduler is { } scheduler && connected)
         {
@@ -429,6 +432,23 @@ public sealed class HarmonyNode : IAsyncDisposable
 
         static DateTimeOffset? Latest(IReadOnlyDictionary<string, StreamMark> marks) =>
             marks.Count == 0 ? null : marks.Values.Max(m => m.At);
+    }
+
+    /// <summary>
+    /// A consumer that stalls recreates itself after <see cref="ShardConsumer.StallTimeout"/>; a shard that lags and has
+    /// not moved for twice that long (between health checks) is stuck for good.
+    /// </summary>
+    public static readonly TimeSpan StuckAfter = ShardConsumer.StallTimeout * 2;
+
+    private string? Stuck(ShardStatus shard)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var progress = _progress.AddOrUpdate(shard.Stream, _ => (shard.AppliedSequence, now),
+            (_, last) => last.Applied == shard.AppliedSequence ? last : (shard.AppliedSequence, now));
+        var still = now - progress.Since;
+        return shard.Lag > 0 && still > StuckAfter
+            ? $"applying {shard.Stream} is stuck at sequence {shard.AppliedSequence} for {still.TotalSeconds:0} s while {shard.Lag} message(s) wait"
+            : null;
     }
 
     // Before each scrape: levels that only a read of NATS and the database can tell. A read that fails leaves the last values.
