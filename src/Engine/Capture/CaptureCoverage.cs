@@ -9,7 +9,7 @@ namespace HarmonyLite.Engine.Capture;
 /// </summary>
 /// <param name="TablesTracked">Watched tables that still exist.</param>
 /// <param name="ChangeLogPresent">The shared change log and the watched-tables catalog exist.</param>
-/// <param name="TablesWithoutTriggers">Watched tables missing at least one of their insert, update or delete triggers.</param>
+/// <param name="TablesWithoutTriggers">Watched tables missing one of their insert, update or delete triggers.</param>
 public sealed record CaptureCoverage(int TablesTracked, bool ChangeLogPresent, IReadOnlyList<string> TablesWithoutTriggers)
 {
     /// <summary>Every watched table captures its writes.</summary>
@@ -27,10 +27,11 @@ public sealed record CaptureCoverage(int TablesTracked, bool ChangeLogPresent, I
         }
         if (!objects.Contains(CaptureArtifactNames.Changes) || !objects.Contains(CaptureArtifactNames.WatchedTables))
             return new CaptureCoverage(0, false, []);
-        var tracked = (await WatchedTableCatalog.ReadAllAsync(connection, cancellationToken).ConfigureAwait(false)).Values
-            .Where(t => !t.Dropped).Select(t => t.Name).ToList();
+        var catalog = await WatchedTableCatalog.ReadAllAsync(connection, cancellationToken).ConfigureAwait(false);
+        var tracked = catalog.Values.Where(t => !t.Dropped).Select(t => t.Name).ToList();
         var missing = tracked.Where(t => !objects.Contains(CaptureArtifactNames.InsertTrigger(t))
-            || !objects.Contains(CaptureArtifactNames.UpdateTrigger(t)) || !objects.Contains(CaptureArtifactNames.DeleteTrigger(t))).ToList();
+            || !objects.Contains(CaptureArtifactNames.UpdateTrigger(t))
+            || !objects.Contains(CaptureArtifactNames.DeleteTrigger(t))).ToList();
         return new CaptureCoverage(tracked.Count, true, missing);
     }
 }

@@ -50,7 +50,7 @@ public sealed class NodeCounters(NodeMetrics? metrics = null)
     /// <summary>A quarantined message applied at last (its stream position had moved on already).</summary>
     public void Applied() { Interlocked.Increment(ref _appliedBatches); Touch(); }
 
-    /// <summary>A message set aside in the quarantine; <paramref name="batch"/> is null when it could not be decoded.</summary>
+    /// <summary>A message set aside in the quarantine; <paramref name="batch"/> null: it did not decode.</summary>
     public void Quarantined(ChangeBatch? batch, string message)
     {
         Error(message);
@@ -60,7 +60,8 @@ public sealed class NodeCounters(NodeMetrics? metrics = null)
     public void Error(string message) => Volatile.Write(ref _lastError, message);
 
     private static void Mark(ConcurrentDictionary<string, StreamMark> marks, string stream, ulong sequence, DateTimeOffset at) =>
-        marks.AddOrUpdate(stream, _ => new StreamMark(sequence, at, 1), (_, last) => new StreamMark(sequence, at, last.Messages + 1));
+        marks.AddOrUpdate(stream, _ => new StreamMark(sequence, at, 1),
+            (_, last) => new StreamMark(sequence, at, last.Messages + 1));
 
     private void Touch() => Interlocked.Exchange(ref _lastActivityTicks, DateTime.UtcNow.Ticks);
 }

@@ -82,7 +82,11 @@ public static class ConfigurationLoader
         {
             config = config with { NodeId = overrides.NodeId.Value };
         }
-        config = config with { Cluster = ClusterOptionsParser.Parse(overrides), HealthCheck = ApplyHealthFlags(config.HealthCheck, overrides) };
+        config = config with
+        {
+            Cluster = ClusterOptionsParser.Parse(overrides),
+            HealthCheck = ApplyHealthFlags(config.HealthCheck, overrides),
+        };
         ClusterOptionsParser.Validate(config);
 
         if (config.NodeId == 0)
@@ -116,7 +120,8 @@ public static class ConfigurationLoader
             var bind = HostPort.TryParse(bindText, out var problem);
             problem = bind is null ? problem : Settings.HostPortSettingType.HttpListenProblem(bind.Value) ?? "";
             if (problem.Length > 0)
-                throw new ConfigurationException(ClusterOptionsParser.Origin, null, "-health-bind", $"\"{bindText}\": {problem}");
+                throw new ConfigurationException(ClusterOptionsParser.Origin, null, "-health-bind",
+                    $"\"{bindText}\": {problem}");
             health = health with { Bind = bind!.Value };
         }
         if (overrides.HealthPath is { } path)

@@ -18,10 +18,12 @@ internal static class ConfigurationValidator
             throw new ConfigurationException(origin, lineOf("snapshot.file.path") ?? lineOf("snapshot.store"), "snapshot.file.path",
                 "required when snapshot.store = \"file\"; set the directory snapshots are saved in");
         }
-        if (config.Prometheus.Enable && config.HealthCheck.Enable && config.Prometheus.Bind.Port == config.HealthCheck.Bind.Port)
+        var (metrics, health) = (config.Prometheus, config.HealthCheck);
+        if (metrics.Enable && health.Enable && metrics.Bind.Port == health.Bind.Port)
         {
             throw new ConfigurationException(origin, lineOf("prometheus.bind") ?? lineOf("health_check.bind"), "prometheus.bind",
-                $"port {config.Prometheus.Bind.Port} is health_check.bind's port too; give the metrics and the health endpoint a port each");
+                $"port {metrics.Bind.Port} is health_check.bind's port too; give the metrics and the health endpoint "
+                + "a port each");
         }
     }
 }

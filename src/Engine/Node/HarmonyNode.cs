@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Common;
@@ -35,8 +36,8 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly CancellationTokenSource _aborting = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ShardWorker> _shards = new();
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, StreamRange> _lastRanges = new(StringComparer.Ordinal);
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (ulong Applied, DateTimeOffset Since)> _progress = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, StreamRange> _lastRanges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ulong Applied, DateTimeOffset Since)> _progress = new(StringComparer.Ordinal);
     private ApplyConnections? _quarantineConnections;
     private readonly List<Task> _loops = new();
     private EmbeddedNatsServer? _embedded;
@@ -380,17 +381,21 @@ public sealed class HarmonyNode : IAsyncDisposable
     {
         var problems = new List<string>();
         var state = _state;
-        if (state != NodeState.Running) problems.Add($"the node is {state.ToString().ToLowerInvariant()}" + (_counters.LastError is { } error ? $": {error}" : ""));
+        if (state != NodeState.Running)
+            problems.Add($"the node is {state.ToString().ToLowerInvariant()}" + (_counters.LastError is { } error ? $": {error}" : ""));
         var connected = _messaging?.IsConnected ?? false;
-        if (!connected) problems.Add(_messaging is null ? "not connected to NATS yet" : $"disconnected from NATS server {_messaging.ServerUrl}; reconnecting");
+        if (!connected)
+            problems.Add(_messaging is null ? "not connected to NATS yet" : $"disconnected from NATS server {_messaging.ServerUrl}; reconnecting");
 
         CaptureCoverage? capture = null;
         try
         {
-            await using var connection = await SqliteConnectionFactory.OpenAsync(Config.DbPath, null, cancellationToken).ConfigureAwait(false);
+            await using var connection = await SqliteConnectionFactory.OpenAsync(Config.DbPath, null, cancellationToken)
+                .ConfigureAwait(false);
             capture = await CaptureCoverage.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException or InvalidOperationException)
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException
+            or InvalidOperationException)
         {
             problems.Add($"cannot open the database {Config.DbPath}: {ex.Message}");
         }
@@ -402,16 +407,29 @@ public sealed class HarmonyNode : IAsyncDisposable
         NodeStatus? status = null;
         if (capture is not null)
         {
-            try { status = await GetStatusAsync(cancellationToken).ConfigureAwait(false); }
-            catch (Exception ex) when (ex is SqliteException or MessagingException or IOException) { problems.Add($"reading the node's status failed: {ex.Message}"); }
+            try
+            {
+                status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SqliteException or MessagingException or IOException)
+            {
+                problems.Add($"reading the node's status failed: {ex.Message}");
+            }
         }
         foreach (var shard in status?.Shards ?? [])
             if (Stuck(shard) is { } stuck) problems.Add(stuck);
         ulong? leaseHolder = null;
         if (_scheduler is { } scheduler && connected)
         {
-            try { leaseHolder = await scheduler.Lease.GetHolderAsync(cancellationToken).ConfigureAwait(false) is { } holder ? unchecked((ulong)holder) : null; }
-            catch (MessagingException) { } // the lease is news, not health
+            try
+            {
+                var holder = await scheduler.Lease.GetHolderAsync(cancellationToken).ConfigureAwait(false);
+                leaseHolder = holder is { } id ? unchecked((ulong)id) : null;
+            }
+            catch (MessagingException)
+            {
+                // The lease is news, not health.
+            }
         }
         return new HealthReport
         {
@@ -447,11 +465,12 @@ public sealed class HarmonyNode : IAsyncDisposable
             (_, last) => last.Applied == shard.AppliedSequence ? last : (shard.AppliedSequence, now));
         var still = now - progress.Since;
         return shard.Lag > 0 && still > StuckAfter
-            ? $"applying {shard.Stream} is stuck at sequence {shard.AppliedSequence} for {still.TotalSeconds:0} s while {shard.Lag} message(s) wait"
+            ? $"applying {shard.Stream} is stuck at sequence {shard.AppliedSequence} for {still.TotalSeconds:0} s "
+              + $"while {shard.Lag} message(s) wait"
             : null;
     }
 
-    // Before each scrape: levels that only a read of NATS and the database can tell. A read that fails leaves the last values.
+    // Before each scrape: levels only a read of NATS and the database can tell. A read that fails leaves the last values.
     private async Task RefreshMetricsAsync(CancellationToken cancellationToken)
     {
         try
@@ -460,7 +479,8 @@ public sealed class HarmonyNode : IAsyncDisposable
         }
         catch (Exception ex) when (ex is SqliteException or MessagingException or IOException)
         {
-            _logger.LogDebug("Reading the status of node {NodeId} for metrics failed: {Error}", unchecked((ulong)NodeId), ex.Message);
+            _logger.LogDebug("Reading the status of node {NodeId} for metrics failed: {Error}",
+                unchecked((ulong)NodeId), ex.Message);
         }
     }
 

@@ -33,8 +33,8 @@ public sealed class HealthEndpoint : IAsyncDisposable
     public string Url => _http.Url + _config.Path;
 
     /// <summary>Starts listening at once; an address in use throws, naming <c>health_check.bind</c>.</summary>
-    public static HealthEndpoint Start(HealthCheckConfig config, Func<CancellationToken, Task<HealthReport>> report, ILogger logger) =>
-        new(config, report, logger);
+    public static HealthEndpoint Start(HealthCheckConfig config, Func<CancellationToken, Task<HealthReport>> report,
+        ILogger logger) => new(config, report, logger);
 
     private async Task AnswerAsync(HttpListenerContext context, CancellationToken cancellationToken)
     {
@@ -61,25 +61,28 @@ public sealed class HealthEndpoint : IAsyncDisposable
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // A database locked for long, or NATS not answering: the node cannot vouch for itself.
-            var late = Encoding.UTF8.GetBytes($"unhealthy: the health checks took longer than {ReportTimeout.TotalSeconds} s\n");
-            await WriteAsync(response, HttpStatusCode.ServiceUnavailable, "text/plain; charset=utf-8", late, context.Request.HttpMethod,
-                cancellationToken).ConfigureAwait(false);
+            var late = $"unhealthy: the health checks took longer than {ReportTimeout.TotalSeconds} s\n";
+            await WriteAsync(context, HttpStatusCode.ServiceUnavailable, PlainText, Encoding.UTF8.GetBytes(late), cancellationToken)
+                .ConfigureAwait(false);
             return;
         }
         var body = _config.Detailed
             ? JsonSerializer.SerializeToUtf8Bytes(report, Json)
             : Encoding.UTF8.GetBytes(report.Status + "\n");
-        await WriteAsync(response, report.IsHealthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable,
-            _config.Detailed ? "application/json" : "text/plain; charset=utf-8", body, context.Request.HttpMethod, cancellationToken).ConfigureAwait(false);
+        var status = report.IsHealthy ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable;
+        await WriteAsync(context, status, _config.Detailed ? "application/json" : PlainText, body, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task WriteAsync(HttpListenerResponse response, HttpStatusCode status, string contentType, byte[] body, string method,
+    private const string PlainText = "text/plain; charset=utf-8";
+
+    private static async Task WriteAsync(HttpListenerContext context, HttpStatusCode status, string contentType, byte[] body,
         CancellationToken cancellationToken)
     {
+        var response = context.Response;
         response.StatusCode = (int)status;
         response.ContentType = contentType;
         response.ContentLength64 = body.Length;
-        if (method == "GET") await response.OutputStream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
+        if (context.Request.HttpMethod == "GET") await response.OutputStream.WriteAsync(body, cancellationToken).ConfigureAwait(false);
     }
 
     public ValueTask DisposeAsync() => _http.DisposeAsync();

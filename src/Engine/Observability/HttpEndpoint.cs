@@ -18,7 +18,8 @@ internal sealed class HttpEndpoint : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _serving;
 
-    private HttpEndpoint(HostPort bind, string key, Func<HttpListenerContext, CancellationToken, Task> handle, ILogger logger)
+    private HttpEndpoint(HostPort bind, string key, Func<HttpListenerContext, CancellationToken, Task> handle,
+        ILogger logger)
     {
         _handle = handle;
         _logger = logger;
@@ -32,19 +33,20 @@ internal sealed class HttpEndpoint : IAsyncDisposable
         catch (HttpListenerException ex)
         {
             _listener.Close();
-            throw new HarmonyNodeException($"Cannot listen on {key} = \"{bind}\": {ex.Message}. Another program (or another node) may be "
-                + $"listening there: choose a free address in {key}, or stop what listens on it.", ex);
+            throw new HarmonyNodeException($"Cannot listen on {key} = \"{bind}\": {ex.Message}. Another program (or another "
+                + $"node) may be listening there: choose a free address in {key}, or stop what listens on it.", ex);
         }
-        Url = $"http://{(bind.IsAllInterfaces ? "127.0.0.1" : bind.HostForUrl)}:{bind.Port.ToString(CultureInfo.InvariantCulture)}";
+        var reachable = bind.IsAllInterfaces ? "127.0.0.1" : bind.HostForUrl;
+        Url = $"http://{reachable}:{bind.Port.ToString(CultureInfo.InvariantCulture)}";
         _serving = Task.Run(ServeAsync);
     }
 
     /// <summary>The address a client on this machine reaches the endpoint at.</summary>
     public string Url { get; }
 
-    /// <summary>Listens on <paramref name="bind"/> at once; a bind that fails names <paramref name="key"/>, the setting to change.</summary>
-    public static HttpEndpoint Start(HostPort bind, string key, Func<HttpListenerContext, CancellationToken, Task> handle, ILogger logger) =>
-        new(bind, key, handle, logger);
+    /// <summary>Listens on <paramref name="bind"/> at once; a failure names <paramref name="key"/>, the setting to change.</summary>
+    public static HttpEndpoint Start(HostPort bind, string key, Func<HttpListenerContext, CancellationToken, Task> handle,
+        ILogger logger) => new(bind, key, handle, logger);
 
     private async Task ServeAsync()
     {
@@ -55,7 +57,7 @@ internal sealed class HttpEndpoint : IAsyncDisposable
             {
                 context = await _listener.GetContextAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (IsClosed(ex))
             {
                 return; // closed by DisposeAsync
             }
@@ -71,17 +73,21 @@ internal sealed class HttpEndpoint : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
-            // A client that went away, or a failure to read what to answer: answer 500 if still possible, never stop serving.
-            _logger.LogDebug("Answering {Method} {Path} failed: {Error}", context.Request.HttpMethod, context.Request.Url?.AbsolutePath, ex.Message);
+            // A client that went away, or a failure to read what to answer: 500 if still possible, and serve on.
+            _logger.LogDebug("Answering {Method} {Path} failed: {Error}", context.Request.HttpMethod,
+                context.Request.Url?.AbsolutePath, ex.Message);
             try { context.Response.StatusCode = (int)HttpStatusCode.InternalServerError; }
-            catch (Exception ignored) when (ignored is InvalidOperationException or ObjectDisposedException or HttpListenerException) { }
+            catch (Exception closed) when (IsClosed(closed)) { }
         }
         finally
         {
             try { context.Response.Close(); }
-            catch (Exception ex) when (ex is ObjectDisposedException or HttpListenerException or InvalidOperationException) { }
+            catch (Exception closed) when (IsClosed(closed)) { }
         }
     }
+
+    // What HttpListener throws once the listener or the response is closed.
+    private static bool IsClosed(Exception ex) => ex is HttpListenerException or ObjectDisposedException or InvalidOperationException;
 
     public async ValueTask DisposeAsync()
     {
