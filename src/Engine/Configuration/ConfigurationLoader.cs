@@ -117,8 +117,10 @@ public static class ConfigurationLoader
         if (overrides.HealthCheck is { } enable) health = health with { Enable = enable };
         if (overrides.HealthBind is { } bindText)
         {
-            var bind = HostPort.TryParse(bindText, out var problem);
-            problem = bind is null ? problem : Settings.HostPortSettingType.HttpListenProblem(bind.Value) ?? "";
+            var bind = HostPort.TryParse(bindText, out _);
+            var problem = bind is null
+                ? "expected host:port, for example 127.0.0.1:8090 (0.0.0.0:8090: every interface)"
+                : Settings.HostPortSettingType.HttpListenProblem(bind.Value) ?? "";
             if (problem.Length > 0)
                 throw new ConfigurationException(ClusterOptionsParser.Origin, null, "-health-bind",
                     $"\"{bindText}\": {problem}");
