@@ -174,6 +174,34 @@ public sealed class ObservabilityTests
     }
 
     [Fact]
+    public async Task A_node_still_starting_answers_503_with_its_state()
+    {
+        var port = FreePort.Next();
+        await using var cluster = await ClusterHarness.CreateAsync(new ClusterSettings
+        {
+            Nodes = 1,
+            Routed = false,
+            Schema = Schema,
+            // Nothing listens there: the node keeps trying to connect, and stays "starting" meanwhile.
+            Node = _ => new NodeSettings
+            {
+                NatsUrls = [$"nats://127.0.0.1:{FreePort.Next()}"],
+                ConnectRetries = 1000,
+                ExtraToml = Health(port, "/health", detailed: true),
+            },
+        });
+        cluster[1].Launch();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+        var starting = await WaitForHealthAsync(cluster, http, $"http://{Loopback(port)}/health", HttpStatusCode.ServiceUnavailable,
+            "503 while the node starts");
+
+        Assert.Equal("starting", starting.GetProperty("state").GetString());
+        Assert.False(starting.GetProperty("nats_connected").GetBoolean());
+        Assert.True(cluster[1].IsRunning);
+    }
+
+    [Fact]
     public async Task A_health_address_in_use_stops_the_node_naming_the_key_and_the_address()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
