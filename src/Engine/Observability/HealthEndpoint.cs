@@ -66,6 +66,14 @@ public sealed class HealthEndpoint : IAsyncDisposable
                 .ConfigureAwait(false);
             return;
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A node releasing what the checks read (it is stopping), or a check that failed in a way not foreseen.
+            var failed = $"unhealthy: the health checks failed: {ex.Message}\n";
+            await WriteAsync(context, HttpStatusCode.ServiceUnavailable, PlainText, Encoding.UTF8.GetBytes(failed), cancellationToken)
+                .ConfigureAwait(false);
+            return;
+        }
         var body = _config.Detailed
             ? JsonSerializer.SerializeToUtf8Bytes(report, Json)
             : Encoding.UTF8.GetBytes(report.Status + "\n");
