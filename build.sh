@@ -19,6 +19,8 @@ missing_prereqs() {
   [ -x /usr/sbin/sshd ] || command -v sshd >/dev/null 2>&1 || missing+=(sshd)
   command -v rclone >/dev/null 2>&1 || missing+=(rclone)
   command -v npm >/dev/null 2>&1 || missing+=(npm)
+  # promtool checks the node's /metrics scrape in the end-to-end tests.
+  command -v promtool >/dev/null 2>&1 || missing+=(promtool)
   [ -f "$ROOT/tests/npm/node_modules/s3rver/package.json" ] || missing+=(s3rver)
   printf '%s\n' "${missing[@]+"${missing[@]}"}"
 }
@@ -31,9 +33,10 @@ HarmonyLite needs these on the machine that builds and tests it:
   - the sqlite3 command-line shell (tests write databases the way outside programs do)
   - openssl (TLS tests)
   - for the snapshot store tests: sshd (openssh-server), rclone, node and npm (s3rver, pinned in tests/npm)
+  - promtool (Debian package prometheus), which checks the /metrics scrape
 
 Install them with:
-  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y nats-server sqlite3 openssl openssh-server rclone nodejs npm
+  Debian/Ubuntu:  sudo apt-get update && sudo apt-get install -y nats-server sqlite3 openssl openssh-server rclone nodejs npm prometheus
                   then: npm ci --prefix tests/npm
                   (.NET SDK: https://learn.microsoft.com/dotnet/core/install/linux)
   macOS:          brew install nats-server sqlite openssl dotnet-sdk
@@ -57,6 +60,7 @@ cmd_setup() {
         sshd) pkgs+=(openssh-server) ;;
         rclone) pkgs+=(rclone) ;;
         npm) pkgs+=(nodejs npm) ;;
+        promtool) pkgs+=(prometheus) ;;
       esac
     done
     # The tests run their own sshd; this file keeps the package's ssh service from ever starting.
@@ -66,8 +70,8 @@ cmd_setup() {
       DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
       DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null
     fi
-    # The Debian package registers a system service; HarmonyLite starts its own servers.
-    if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nats-server >/dev/null 2>&1 || true; fi
+    # The Debian packages register system services; HarmonyLite and its tests start their own servers.
+    if command -v systemctl >/dev/null 2>&1; then systemctl disable --now nats-server prometheus >/dev/null 2>&1 || true; fi
   fi
   if command -v npm >/dev/null 2>&1 && [ ! -f "$ROOT/tests/npm/node_modules/s3rver/package.json" ]; then
     say "setup: npm ci in tests/npm (s3rver)"

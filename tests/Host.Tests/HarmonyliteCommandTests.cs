@@ -191,6 +191,8 @@ public sealed class HarmonyliteCommandTests
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.StartsWith("Usage: harmonylite [flags]", result.Output);
         Assert.All(HostFlags.All, f => Assert.Contains($"  {f.Synopsis} ", result.Output));
+        var supported = result.Output[..result.Output.IndexOf("Flags of Go HarmonyLite that this version refuses", StringComparison.Ordinal)];
+        Assert.All(new[] { "-health-check ", "-health-bind HOST:PORT ", "-health-path PATH " }, f => Assert.Contains(f, supported));
     }
 
     [Theory]

@@ -82,7 +82,11 @@ public static class ConfigurationLoader
         {
             config = config with { NodeId = overrides.NodeId.Value };
         }
-        config = config with { Cluster = ClusterOptionsParser.Parse(overrides) };
+        config = config with
+        {
+            Cluster = ClusterOptionsParser.Parse(overrides),
+            HealthCheck = ApplyHealthFlags(config.HealthCheck, overrides),
+        };
         ClusterOptionsParser.Validate(config);
 
         if (config.NodeId == 0)
@@ -105,5 +109,29 @@ public static class ConfigurationLoader
         }
         ConfigurationValidator.Validate(config, origin, lineOf);
         return new LoadedConfiguration(config, warnings, notices);
+    }
+
+    // As in Go HarmonyLite, a -health-* flag given wins over its key in the file.
+    private static HealthCheckConfig ApplyHealthFlags(HealthCheckConfig health, ConfigurationOverrides overrides)
+    {
+        if (overrides.HealthCheck is { } enable) health = health with { Enable = enable };
+        if (overrides.HealthBind is { } bindText)
+        {
+            var bind = HostPort.TryParse(bindText, out _);
+            var problem = bind is null
+                ? "expected host:port, for example 127.0.0.1:8090 (0.0.0.0:8090: every interface)"
+                : Settings.HostPortSettingType.HttpListenProblem(bind.Value) ?? "";
+            if (problem.Length > 0)
+                throw new ConfigurationException(ClusterOptionsParser.Origin, null, "-health-bind",
+                    $"\"{bindText}\": {problem}");
+            health = health with { Bind = bind!.Value };
+        }
+        if (overrides.HealthPath is { } path)
+        {
+            if (Settings.ConfigurationSchema.HealthPathProblem(path) is { } problem)
+                throw new ConfigurationException(ClusterOptionsParser.Origin, null, "-health-path", problem);
+            health = health with { Path = path };
+        }
+        return health;
     }
 }

@@ -17,4 +17,13 @@ public sealed record ConfigurationOverrides
 
     /// <summary><c>-leaf-servers</c>: comma-separated leafnode remote URLs (<c>?hub=true</c> marks a hub).</summary>
     public string? LeafServers { get; init; }
+
+    /// <summary><c>-health-check</c>: replaces <c>health_check.enable</c>.</summary>
+    public bool? HealthCheck { get; init; }
+
+    /// <summary><c>-health-bind</c>: replaces <c>health_check.bind</c>.</summary>
+    public string? HealthBind { get; init; }
+
+    /// <summary><c>-health-path</c>: replaces <c>health_check.path</c>.</summary>
+    public string? HealthPath { get; init; }
 }

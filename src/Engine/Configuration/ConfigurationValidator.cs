@@ -18,15 +18,12 @@ internal static class ConfigurationValidator
             throw new ConfigurationException(origin, lineOf("snapshot.file.path") ?? lineOf("snapshot.store"), "snapshot.file.path",
                 "required when snapshot.store = \"file\"; set the directory snapshots are saved in");
         }
-        if (config.Prometheus.Enable)
+        var (metrics, health) = (config.Prometheus, config.HealthCheck);
+        if (metrics.Enable && health.Enable && metrics.Bind.Port == health.Bind.Port)
         {
-            throw ConfigurationException.Unsupported(origin, lineOf("prometheus.enable"), "prometheus.enable", "true",
-                "this version has no Prometheus endpoint; set it to false");
-        }
-        if (config.HealthCheck.Enable)
-        {
-            throw ConfigurationException.Unsupported(origin, lineOf("health_check.enable"), "health_check.enable", "true",
-                "this version has no HTTP health endpoint; set it to false");
+            throw new ConfigurationException(origin, lineOf("prometheus.bind") ?? lineOf("health_check.bind"), "prometheus.bind",
+                $"port {metrics.Bind.Port} is health_check.bind's port too; give the metrics and the health endpoint "
+                + "a port each");
         }
     }
 }

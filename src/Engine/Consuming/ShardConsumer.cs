@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Common;
@@ -277,7 +278,7 @@ public sealed class ShardConsumer
         catch (WireFormatException ex)
         {
             // Nothing can make these bytes decode: set them aside at once and go on with the rest.
-            await QuarantineAsync(message, sequence, ex, cancellationToken).ConfigureAwait(false);
+            await QuarantineAsync(message, sequence, null, ex, cancellationToken).ConfigureAwait(false);
             return;
         }
         try
@@ -288,10 +289,11 @@ public sealed class ShardConsumer
                 return;
             }
             // Waits as long as an application holds the write lock: never the message's fault.
+            var started = Stopwatch.GetTimestamp();
             var result = await _applier.ApplyAsync(batch, Stream, sequence, cancellationToken).ConfigureAwait(false);
             if (result.Outcome == ApplyOutcome.Applied)
             {
-                _counters.Applied();
+                _counters.Applied(Stream, sequence, batch, result, Stopwatch.GetElapsedTime(started));
                 _logger.LogDebug("Applied {Stream} #{Sequence} from node {Node}: {Applied} changes, {Superseded} superseded by newer versions",
                     Stream, sequence, unchecked((ulong)batch.NodeId), result.AppliedChanges, result.SupersededChanges);
             }
@@ -301,17 +303,17 @@ public sealed class ShardConsumer
         {
             // A table or column this node lacks, a constraint, a version from a wrong clock: retried by the quarantine
             // retrier after schema changes and now and then, never ahead of the messages behind it.
-            await QuarantineAsync(message, sequence, ex, cancellationToken).ConfigureAwait(false);
+            await QuarantineAsync(message, sequence, batch, ex, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private async Task QuarantineAsync(ReplicationMessage message, ulong sequence, Exception error, CancellationToken cancellationToken)
+    private async Task QuarantineAsync(ReplicationMessage message, ulong sequence, ChangeBatch? batch, Exception error, CancellationToken cancellationToken)
     {
         // Quarantine first, then advance: a crash in between quarantines the message twice, never loses it.
         await _quarantine.AddAsync(Stream, sequence, message.Data, error.Message, 1, cancellationToken).ConfigureAwait(false);
         await _applier.SkipAsync(Stream, sequence, cancellationToken).ConfigureAwait(false);
         MarkPersisted(sequence);
-        _counters.Error($"{Stream} #{sequence} quarantined: {error.Message}");
+        _counters.Quarantined(batch, $"{Stream} #{sequence} quarantined: {error.Message}");
         _logger.LogError("Quarantined {Stream} #{Sequence}: {Error} Replication of the rest continues; the message is applied again after the next schema change (see Get-HarmonyQuarantine).",
             Stream, sequence, error.Message);
     }

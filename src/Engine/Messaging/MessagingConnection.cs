@@ -40,6 +40,9 @@ public sealed class MessagingConnection : IAsyncDisposable
     /// <summary>The server connected to now (or last), without credentials.</summary>
     public string ServerUrl => _server ?? _options.Servers[0].Url;
 
+    /// <summary>Connected now; false while the client waits to reconnect (the server is gone, or unreachable).</summary>
+    public bool IsConnected => _nats.ConnectionState == NatsConnectionState.Open;
+
     /// <summary>The version of the server connected to, as it announced it.</summary>
     public string? ServerVersion => _nats.ServerInfo?.Version;
 

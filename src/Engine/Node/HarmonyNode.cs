@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Common;
@@ -5,8 +6,11 @@ using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Consuming;
 using HarmonyLite.Engine.EmbeddedNats;
 using HarmonyLite.Engine.Messaging;
+using HarmonyLite.Engine.Observability;
 using HarmonyLite.Engine.Publishing;
 using HarmonyLite.Engine.Snapshots;
+using HarmonyLite.Engine.Sqlite;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,12 +29,15 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly ReplicationTopology _topology;
-    private readonly NodeCounters _counters = new();
+    private readonly NodeMetrics _metrics;
+    private readonly NodeCounters _counters;
     private readonly OwnStreamSequences _ownSequences = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly CancellationTokenSource _aborting = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ShardWorker> _shards = new();
+    private readonly ConcurrentDictionary<string, StreamRange> _lastRanges = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ulong Applied, DateTimeOffset Since)> _progress = new(StringComparer.Ordinal);
     private ApplyConnections? _quarantineConnections;
     private TombstonePurger? _purger;
     private readonly List<Task> _loops = new();
@@ -42,6 +49,8 @@ public sealed class HarmonyNode : IAsyncDisposable
     private DatabaseChangeWatcher? _watcher;
     private SnapshotService? _snapshots;
     private SnapshotScheduler? _scheduler;
+    private HealthEndpoint? _health;
+    private MetricsEndpoint? _metricsEndpoint;
     private int _stopRequested;
     private volatile NodeState _state = NodeState.Starting;
     private volatile NodeStatus? _released;
@@ -52,6 +61,9 @@ public sealed class HarmonyNode : IAsyncDisposable
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger("HarmonyLite.Node");
         _topology = ReplicationTopology.From(config);
+        _metrics = new NodeMetrics(config.Prometheus, config.NodeId);
+        _counters = new NodeCounters(_metrics);
+        _metrics.Registry.AddBeforeCollectCallback(RefreshMetricsAsync);
     }
 
     public HarmonyConfig Config { get; }
@@ -85,6 +97,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         var db = Config.DbPath;
         _logger.LogInformation("Starting node {NodeId} for {Database}", unchecked((ulong)NodeId), db);
         if (DatabaseFileSwap.RecoverInterrupted(db) is { } recovered) _logger.LogWarning("{Recovered}", recovered);
+        StartEndpoints();
 
         var urls = await StartNatsServerAsync(cancellationToken).ConfigureAwait(false);
         _messaging = await MessagingConnector.ConnectAsync(Config, urls, _loggerFactory, cancellationToken).ConfigureAwait(false);
@@ -138,6 +151,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (_snapshots is not null)
         {
             _scheduler = await _snapshots.CreateSchedulerAsync(ReadLastSequencesAsync, cancellationToken).ConfigureAwait(false);
+            _scheduler.Saved += (_, saved) => _metrics.Snapshot(restored: false, saved.Snapshot.Size, saved.Duration);
             _loops.Add(RunLoopAsync("snapshot scheduler", () => _scheduler.RunAsync(_stopping.Token)));
         }
         if (Config.SleepTimeout > TimeSpan.Zero)
@@ -172,7 +186,9 @@ public sealed class HarmonyNode : IAsyncDisposable
             var snapshot = plan.Snapshot!.Id;
             try
             {
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
                 var restored = await _snapshots!.RestoreAsync(snapshot, cancellationToken).ConfigureAwait(false);
+                _metrics.Snapshot(restored: true, restored.Size, System.Diagnostics.Stopwatch.GetElapsedTime(started));
                 _logger.LogInformation("Restored snapshot {Snapshot} of node {Source} taken {Created:u}; resuming from its positions", restored.Id, unchecked((ulong)restored.NodeId), restored.CreatedAt);
                 return;
             }
@@ -332,12 +348,14 @@ public sealed class HarmonyNode : IAsyncDisposable
         foreach (var shard in _topology.ShardNumbers)
         {
             var stream = _topology.StreamName(shard);
-            var range = StreamRange.Empty(stream);
-            if (_log is not null && live)
+            var range = _lastRanges.GetValueOrDefault(stream) ?? StreamRange.Empty(stream);
+            // Disconnected, a read would wait for its timeout: the range last read stands (health must answer quickly).
+            if (_log is not null && live && _messaging is { IsConnected: true })
             {
                 try
                 {
                     range = await _log.ReadRangeAsync(stream, cancellationToken).ConfigureAwait(false);
+                    _lastRanges[stream] = range;
                 }
                 catch (MessagingException ex)
                 {
@@ -345,7 +363,7 @@ public sealed class HarmonyNode : IAsyncDisposable
                 }
             }
             var applied = _shards.FirstOrDefault(w => w.Consumer.Shard == shard)?.Consumer.AppliedSequence ?? 0;
-            shards.Add(new ShardStatus(shard, stream, range.FirstSequence, range.LastSequence, applied));
+            shards.Add(new ShardStatus(shard, stream, range.FirstSequence, range.LastSequence, applied, range.Messages, range.Bytes));
         }
         long pending = 0, quarantined = 0;
         if (live)
@@ -359,6 +377,134 @@ public sealed class HarmonyNode : IAsyncDisposable
         }
         return new NodeStatus(NodeId, _state, Config.DbPath, _messaging?.ServerUrl ?? "", StartedAt, shards,
             _counters.PublishedBatches, _counters.AppliedBatches, pending, quarantined, _counters.LastError);
+    }
+
+    // First of all: a probe sees a node that is starting or restoring (503) before it replicates, and a bind that fails
+    // stops the start before anything else was set up.
+    private void StartEndpoints()
+    {
+        var logger = _loggerFactory.CreateLogger("HarmonyLite.Observability");
+        if (Config.HealthCheck.Enable)
+        {
+            _health = HealthEndpoint.Start(Config.HealthCheck, CheckHealthAsync, logger);
+            _logger.LogInformation("Health endpoint listening at {Url}", _health.Url);
+        }
+        if (Config.Prometheus.Enable)
+        {
+            _metricsEndpoint = MetricsEndpoint.Start(Config.Prometheus, _metrics, logger);
+            _logger.LogInformation("Prometheus metrics at {Url}", _metricsEndpoint.Url);
+        }
+    }
+
+    /// <summary>
+    /// Whether the node is healthy, and why not: it runs, its database opens, NATS is connected, every watched table has
+    /// its triggers. Each check that cannot be made counts as failed, with its reason.
+    /// </summary>
+    public async Task<HealthReport> CheckHealthAsync(CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var state = _state;
+        if (state != NodeState.Running)
+            problems.Add($"the node is {state.ToString().ToLowerInvariant()}" + (_counters.LastError is { } error ? $": {error}" : ""));
+        var connected = _messaging?.IsConnected ?? false;
+        if (!connected)
+            problems.Add(_messaging is null ? "not connected to NATS yet" : $"disconnected from NATS server {_messaging.ServerUrl}; reconnecting");
+
+        CaptureCoverage? capture = null;
+        try
+        {
+            await using var connection = await SqliteConnectionFactory.OpenAsync(Config.DbPath, null, cancellationToken)
+                .ConfigureAwait(false);
+            capture = await CaptureCoverage.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException
+            or InvalidOperationException)
+        {
+            problems.Add($"cannot open the database {Config.DbPath}: {ex.Message}");
+        }
+        if (capture is { IsInstalled: false })
+            problems.Add(capture.ChangeLogPresent
+                ? $"capture is missing on table(s) {string.Join(", ", capture.TablesWithoutTriggers)}: their triggers were removed"
+                : "capture is not installed in the database (no change log)");
+
+        NodeStatus? status = null;
+        if (capture is not null)
+        {
+            try
+            {
+                status = await GetStatusAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SqliteException or MessagingException or IOException)
+            {
+                problems.Add($"reading the node's status failed: {ex.Message}");
+            }
+        }
+        foreach (var shard in status?.Shards ?? [])
+            if (Stuck(shard) is { } stuck) problems.Add(stuck);
+        ulong? leaseHolder = null;
+        if (_scheduler is { } scheduler && connected)
+        {
+            try
+            {
+                var holder = await scheduler.Lease.GetHolderAsync(cancellationToken).ConfigureAwait(false);
+                leaseHolder = holder is { } id ? unchecked((ulong)id) : null;
+            }
+            catch (MessagingException)
+            {
+                // The lease is news, not health.
+            }
+        }
+        return new HealthReport
+        {
+            NodeId = unchecked((ulong)NodeId),
+            UptimeSeconds = StartedAt == default ? 0 : (long)(DateTimeOffset.UtcNow - StartedAt).TotalSeconds,
+            DbConnected = capture is not null,
+            NatsConnected = connected,
+            CdcInstalled = capture?.IsInstalled ?? false,
+            TablesTracked = capture?.TablesTracked ?? 0,
+            LastReplicatedEvent = Latest(_counters.LastApplied),
+            LastPublishedEvent = Latest(_counters.LastPublished),
+            State = state.ToString().ToLowerInvariant(),
+            Problems = problems,
+            Shards = status?.Shards.Select(s => new ShardHealth(s.Stream, s.AppliedSequence, s.LastSequence, s.Lag)).ToList() ?? [],
+            QuarantinedMessages = status?.QuarantinedMessages ?? 0,
+            SnapshotLeaseHolder = leaseHolder,
+        };
+
+        static DateTimeOffset? Latest(IReadOnlyDictionary<string, StreamMark> marks) =>
+            marks.Count == 0 ? null : marks.Values.Max(m => m.At);
+    }
+
+    /// <summary>
+    /// A consumer that stalls recreates itself after <see cref="ShardConsumer.StallTimeout"/>; a shard that lags and has
+    /// not moved for twice that long (between health checks) is stuck for good.
+    /// </summary>
+    public static readonly TimeSpan StuckAfter = ShardConsumer.StallTimeout * 2;
+
+    private string? Stuck(ShardStatus shard)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var progress = _progress.AddOrUpdate(shard.Stream, _ => (shard.AppliedSequence, now),
+            (_, last) => last.Applied == shard.AppliedSequence ? last : (shard.AppliedSequence, now));
+        var still = now - progress.Since;
+        return shard.Lag > 0 && still > StuckAfter
+            ? $"applying {shard.Stream} is stuck at sequence {shard.AppliedSequence} for {still.TotalSeconds:0} s "
+              + $"while {shard.Lag} message(s) wait"
+            : null;
+    }
+
+    // Before each scrape: levels only a read of NATS and the database can tell. A read that fails leaves the last values.
+    private async Task RefreshMetricsAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _metrics.Observe(await GetStatusAsync(cancellationToken).ConfigureAwait(false), _counters, _messaging?.Statistics);
+        }
+        catch (Exception ex) when (ex is SqliteException or MessagingException or IOException)
+        {
+            _logger.LogDebug("Reading the status of node {NodeId} for metrics failed: {Error}",
+                unchecked((ulong)NodeId), ex.Message);
+        }
     }
 
     private async Task ReleaseAsync()
@@ -378,6 +524,10 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (_snapshots is not null) await _snapshots.DisposeAsync().ConfigureAwait(false);
         if (_messaging is not null) await _messaging.DisposeAsync().ConfigureAwait(false);
         if (_embedded is not null) await _embedded.DisposeAsync().ConfigureAwait(false);
+        // Last: a probe sees the node unhealthy while it stops, rather than nothing listening.
+        if (_health is not null) await _health.DisposeAsync().ConfigureAwait(false);
+        if (_metricsEndpoint is not null) await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
+        (_health, _metricsEndpoint) = (null, null);
         (_reader, _capture, _messaging, _log, _embedded, _watcher, _scheduler, _snapshots) = (null, null, null, null, null, null, null, null);
     }
 

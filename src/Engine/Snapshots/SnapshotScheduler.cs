@@ -99,11 +99,13 @@ public sealed class SnapshotScheduler : IAsyncDisposable
         if (trigger is null) return;
 
         using var whileHeld = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, held);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var saved = await _snapshots.SaveAsync(whileHeld.Token).ConfigureAwait(false);
+        var took = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         _baseline = new Baseline(lastSequences, saved.CreatedAt);
         LastSaved = saved;
         _logger.LogInformation("Saved snapshot {Id} because {Trigger}.", saved.Id, trigger);
-        Saved?.Invoke(this, new SnapshotSavedEventArgs(saved, trigger));
+        Saved?.Invoke(this, new SnapshotSavedEventArgs(saved, trigger, took));
     }
 
     private async Task<Baseline> ReadBaselineAsync(CancellationToken cancellationToken)

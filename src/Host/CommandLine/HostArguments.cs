@@ -16,6 +16,12 @@ public sealed record HostArguments
 
     public string? LeafServers { get; init; }
 
+    public bool? HealthCheck { get; init; }
+
+    public string? HealthBind { get; init; }
+
+    public string? HealthPath { get; init; }
+
     public bool Cleanup { get; init; }
 
     public bool SaveSnapshot { get; init; }
@@ -41,6 +47,9 @@ public sealed record HostArguments
         ClusterAddress = ClusterAddress,
         ClusterPeers = ClusterPeers,
         LeafServers = LeafServers,
+        HealthCheck = HealthCheck,
+        HealthBind = HealthBind,
+        HealthPath = HealthPath,
     };
 
     /// <summary>
@@ -100,6 +109,9 @@ public sealed record HostArguments
             ClusterAddress = values.GetValueOrDefault(HostFlags.ClusterAddr),
             ClusterPeers = values.GetValueOrDefault(HostFlags.ClusterPeers),
             LeafServers = values.GetValueOrDefault(HostFlags.LeafServers),
+            HealthCheck = values.ContainsKey(HostFlags.HealthCheck) ? Boolean(values, HostFlags.HealthCheck) : null,
+            HealthBind = values.GetValueOrDefault(HostFlags.HealthBind),
+            HealthPath = values.GetValueOrDefault(HostFlags.HealthPath),
             Cleanup = Boolean(values, HostFlags.Cleanup),
             SaveSnapshot = Boolean(values, HostFlags.SaveSnapshot),
             PrintConfig = Boolean(values, HostFlags.PrintConfig),

@@ -13,8 +13,9 @@ public static class HostFlags
     public const string PrintConfig = "print-config";
     public const string Version = "version";
     public const string Help = "help";
-
-    private const string NoHealthEndpoint = "this version has no HTTP health endpoint";
+    public const string HealthCheck = "health-check";
+    public const string HealthBind = "health-bind";
+    public const string HealthPath = "health-path";
 
     public static IReadOnlyList<HostFlag> All { get; } =
     [
@@ -23,15 +24,15 @@ public static class HostFlags
         new(ClusterAddr, HostFlagKind.Text, "HOST:PORT", "address the embedded NATS server listens on for routes from its peers"),
         new(ClusterPeers, HostFlagKind.Text, "URLS", "comma-separated route URLs of the other servers, e.g. nats://10.0.0.2:4221,nats://10.0.0.3:4221 (dns://name:4221: every address of a name)"),
         new(LeafServers, HostFlagKind.Text, "URLS", "comma-separated leafnode remote URLs for the embedded server (add ?hub=true for a hub)"),
+        new(HealthCheck, HostFlagKind.Boolean, "", "serve the HTTP health endpoint (health_check.enable)"),
+        new(HealthBind, HostFlagKind.Text, "HOST:PORT", "address of the health endpoint (health_check.bind, default 0.0.0.0:8090)"),
+        new(HealthPath, HostFlagKind.Text, "PATH", "URL path of the health endpoint (health_check.path, default /health)"),
         new(Cleanup, HostFlagKind.Boolean, "", "remove HarmonyLite's triggers and change-log tables from the database, then exit"),
         new(SaveSnapshot, HostFlagKind.Boolean, "", "save a snapshot of the database, then exit"),
         new(PrintConfig, HostFlagKind.Boolean, "", "print the effective configuration as JSON (secrets hidden), then exit"),
         new(Version, HostFlagKind.Boolean, "", "print the version, then exit"),
         new(Help, HostFlagKind.Boolean, "", "print this help, then exit (also -h)"),
         new("pprof", HostFlagKind.Text, "ADDR", "Go profiling server", "this version has no Go profiler; use dotnet-trace or dotnet-counters"),
-        new("health-check", HostFlagKind.Boolean, "", "HTTP health endpoint", NoHealthEndpoint),
-        new("health-bind", HostFlagKind.Text, "ADDR", "HTTP health endpoint address", NoHealthEndpoint),
-        new("health-path", HostFlagKind.Text, "PATH", "HTTP health endpoint path", NoHealthEndpoint),
     ];
 
     /// <summary>The flag called <paramref name="name"/> (<c>h</c> is <c>help</c>, as in Go), or null.</summary>

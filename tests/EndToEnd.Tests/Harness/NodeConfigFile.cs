@@ -40,7 +40,9 @@ public static class NodeConfigFile
             .AppendLine("reconnect_wait_seconds = 1")
             .AppendLine()
             .AppendLine("[logging]")
-            .AppendLine($"verbose = {Bool(settings.Verbose)}");
+            .AppendLine($"verbose = {Bool(settings.Verbose)}")
+            .AppendLine()
+            .AppendLine(settings.ExtraToml);
         return toml.ToString();
     }
 

@@ -34,6 +34,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
             if (peerRoutePorts.Count > 0)
                 arguments.AddRange(["-cluster-peers", string.Join(",", peerRoutePorts.Select(p => $"nats://127.0.0.1:{p.ToString(CultureInfo.InvariantCulture)}"))]);
         }
+        arguments.AddRange(settings.ExtraArguments);
         _arguments = arguments;
     }
 

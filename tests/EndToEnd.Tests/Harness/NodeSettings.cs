@@ -35,4 +35,10 @@ public sealed record NodeSettings
 
     /// <summary>The <c>[snapshot]</c> table and its sub-tables as TOML; null turns snapshots off.</summary>
     public string? SnapshotToml { get; init; }
+
+    /// <summary>More tables appended to the file as they are (e.g. <c>[health_check]</c>, <c>[prometheus]</c>).</summary>
+    public string ExtraToml { get; init; } = "";
+
+    /// <summary>More command-line flags, after <c>-config</c> and the cluster flags.</summary>
+    public IReadOnlyList<string> ExtraArguments { get; init; } = [];
 }

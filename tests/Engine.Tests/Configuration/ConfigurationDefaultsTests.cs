@@ -50,9 +50,9 @@ public sealed class ConfigurationDefaultsTests
         Assert.Equal(5, config.Nats.ConnectRetries);
         Assert.Equal(TimeSpan.FromSeconds(2), config.Nats.ReconnectWait);
 
-        Assert.Equal(new PrometheusConfig { Enable = false, Bind = ":3010", Namespace = "harmonylite", Subsystem = "" }, config.Prometheus);
+        Assert.Equal(new PrometheusConfig { Enable = false, Bind = new HostPort("", 3010), Namespace = "harmonylite", Subsystem = "" }, config.Prometheus);
         Assert.Equal(new LoggingConfig { Verbose = false, Format = LogFormat.Console }, config.Logging);
-        Assert.Equal(new HealthCheckConfig { Enable = false, Bind = "0.0.0.0:8090", Path = "/health", Detailed = true }, config.HealthCheck);
+        Assert.Equal(new HealthCheckConfig { Enable = false, Bind = new HostPort("0.0.0.0", 8090), Path = "/health", Detailed = true }, config.HealthCheck);
         Assert.Null(config.Cluster.ListenAddress);
         Assert.Empty(config.Cluster.Peers);
         Assert.Empty(config.Cluster.LeafServers);

@@ -121,9 +121,9 @@ public sealed class ConfigurationLoaderTests
             (config.Nats.SubjectPrefix, config.Nats.StreamPrefix, config.Nats.BindAddress, config.Nats.ServerConfig, config.Nats.SeedFile, config.Nats.UserName,
              config.Nats.UserPassword, config.Nats.CaFile, config.Nats.CertFile, config.Nats.KeyFile, config.Nats.ConnectRetries, config.Nats.ReconnectWait));
         Assert.Equal("route-secret", config.Nats.ClusterSecret);
-        Assert.Equal(new PrometheusConfig { Bind = ":9999", Namespace = "ns", Subsystem = "sub" }, config.Prometheus);
+        Assert.Equal(new PrometheusConfig { Bind = new HostPort("", 9999), Namespace = "ns", Subsystem = "sub" }, config.Prometheus);
         Assert.Equal(new LoggingConfig { Verbose = true, Format = LogFormat.Json }, config.Logging);
-        Assert.Equal(new HealthCheckConfig { Bind = "127.0.0.1:1", Path = "/h", Detailed = false }, config.HealthCheck);
+        Assert.Equal(new HealthCheckConfig { Bind = new HostPort("127.0.0.1", 1), Path = "/h", Detailed = false }, config.HealthCheck);
     }
 
     [Fact]
@@ -193,14 +193,40 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Theory]
-    [InlineData("[prometheus]\nenable = true\n", "node.toml:2: prometheus.enable = true is not supported by this version")]
-    [InlineData("[health_check]\nenable = true\n", "node.toml:2: health_check.enable = true is not supported by this version")]
+    [InlineData("[health_check]\nbind = \"127.0.0.1\"\n", "node.toml:2: health_check.bind: ")]
+    [InlineData("[health_check]\nbind = \"127.0.0.1:-1\"\n", "node.toml:2: health_check.bind: ")]
+    [InlineData("[health_check]\npath = \"health\"\n", "node.toml:2: health_check.path: ")]
+    [InlineData("[prometheus]\nbind = \"localhost\"\n", "node.toml:2: prometheus.bind: ")]
+    [InlineData("[prometheus]\nnamespace = \"my-app\"\n", "node.toml:2: prometheus.namespace: ")]
+    [InlineData("[prometheus]\nenable = true\nbind = \":8090\"\n[health_check]\nenable = true\n", "node.toml:3: prometheus.bind: port 8090")]
     [InlineData("[snapshot]\nstore = \"file\"\n", "node.toml:2: snapshot.file.path: required when snapshot.store = \"file\"")]
     public void Settings_that_cannot_be_honoured_are_refused(string toml, string message)
     {
         var error = Assert.Throws<ConfigurationException>(() => Load(toml, "node.toml"));
 
         Assert.StartsWith(message, error.Message);
+    }
+
+    [Fact]
+    public void The_health_flags_override_the_health_check_table()
+    {
+        var overrides = new ConfigurationOverrides { HealthCheck = true, HealthBind = "127.0.0.1:18090", HealthPath = "/x" };
+
+        var health = ConfigurationLoader.Parse("[health_check]\nenable = false\npath = \"/h\"\n"u8, "node.toml", overrides).Config.HealthCheck;
+
+        Assert.Equal(new HealthCheckConfig { Enable = true, Bind = new HostPort("127.0.0.1", 18090), Path = "/x" }, health);
+    }
+
+    [Theory]
+    [InlineData("-health-bind", "nowhere")]
+    [InlineData("-health-path", "x")]
+    public void A_bad_health_flag_is_refused_naming_the_flag(string flag, string value)
+    {
+        var overrides = flag == "-health-bind" ? new ConfigurationOverrides { HealthBind = value } : new ConfigurationOverrides { HealthPath = value };
+
+        var error = Assert.Throws<ConfigurationException>(() => ConfigurationLoader.Parse(""u8, "node.toml", overrides));
+
+        Assert.Contains(flag, error.Message);
     }
 
     [Fact]

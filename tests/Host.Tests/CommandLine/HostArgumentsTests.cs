@@ -41,6 +41,15 @@ public sealed class HostArgumentsTests
         Assert.Equal(HostMode.SaveSnapshot, arguments.Mode);
     }
 
+    [Fact]
+    public void The_health_flags_of_go_harmonylite_are_read()
+    {
+        var overrides = HostArguments.Parse(["-health-check", "-health-bind", "127.0.0.1:9", "--health-path=/x"]).ToOverrides();
+
+        Assert.Equal((true, "127.0.0.1:9", "/x"), (overrides.HealthCheck, overrides.HealthBind, overrides.HealthPath));
+        Assert.Null(HostArguments.Parse([]).ToOverrides().HealthCheck);
+    }
+
     [Theory]
     [InlineData(HostMode.Run)]
     [InlineData(HostMode.Help, "-print-config", "-h")]
@@ -64,7 +73,7 @@ public sealed class HostArgumentsTests
     [InlineData("invalid value \"abc\" for -node-id: expected a whole number", "-node-id", "abc")]
     [InlineData("invalid value \"-3\" for -node-id", "-node-id=-3")]
     [InlineData("node ids go up to 9223372036854775807", "-node-id", "18446744073709551615")]
-    [InlineData("-health-check is not supported by this version: this version has no HTTP health endpoint", "-health-check")]
+    [InlineData("invalid boolean value \"maybe\" for -health-check", "-health-check=maybe")]
     [InlineData("-pprof is not supported by this version", "-pprof=:6060")]
     public void Bad_command_lines_say_what_is_wrong(string message, params string[] args)
     {

@@ -24,6 +24,7 @@ internal static class ConfigurationSchema
     private static readonly TextSettingType Secret = new(secret: true);
     private static readonly TextSettingType Required = new(value => value.Length == 0 ? "must not be empty" : null);
     private static readonly IntegerSettingType Replicas = new(1, 5);
+    private static readonly TextSettingType MetricNamePart = new(MetricNamePartProblem);
 
     public static IReadOnlyList<ConfigurationSetting> Settings { get; } =
     [
@@ -78,16 +79,16 @@ internal static class ConfigurationSchema
         Setting("nats.reconnect_wait_seconds", DurationSettingType.Seconds(0, 86_400), c => c.Nats.ReconnectWait, (c, v) => c with { Nats = c.Nats with { ReconnectWait = v } }),
 
         Setting("prometheus.enable", Boolean, c => c.Prometheus.Enable, (c, v) => c with { Prometheus = c.Prometheus with { Enable = v } }),
-        Setting("prometheus.bind", Text, c => c.Prometheus.Bind, (c, v) => c with { Prometheus = c.Prometheus with { Bind = v } }),
-        Setting("prometheus.namespace", Text, c => c.Prometheus.Namespace, (c, v) => c with { Prometheus = c.Prometheus with { Namespace = v } }),
-        Setting("prometheus.subsystem", Text, c => c.Prometheus.Subsystem, (c, v) => c with { Prometheus = c.Prometheus with { Subsystem = v } }),
+        Setting("prometheus.bind", HostPortSettingType.HttpListen, c => c.Prometheus.Bind, (c, v) => c with { Prometheus = c.Prometheus with { Bind = v } }),
+        Setting("prometheus.namespace", MetricNamePart, c => c.Prometheus.Namespace, (c, v) => c with { Prometheus = c.Prometheus with { Namespace = v } }),
+        Setting("prometheus.subsystem", MetricNamePart, c => c.Prometheus.Subsystem, (c, v) => c with { Prometheus = c.Prometheus with { Subsystem = v } }),
 
         Setting("logging.verbose", Boolean, c => c.Logging.Verbose, (c, v) => c with { Logging = c.Logging with { Verbose = v } }),
         Setting("logging.format", new ChoiceSettingType<LogFormat>(("console", LogFormat.Console), ("json", LogFormat.Json)), c => c.Logging.Format, (c, v) => c with { Logging = c.Logging with { Format = v } }),
 
         Setting("health_check.enable", Boolean, c => c.HealthCheck.Enable, (c, v) => c with { HealthCheck = c.HealthCheck with { Enable = v } }),
-        Setting("health_check.bind", Text, c => c.HealthCheck.Bind, (c, v) => c with { HealthCheck = c.HealthCheck with { Bind = v } }),
-        Setting("health_check.path", Text, c => c.HealthCheck.Path, (c, v) => c with { HealthCheck = c.HealthCheck with { Path = v } }),
+        Setting("health_check.bind", HostPortSettingType.HttpListen, c => c.HealthCheck.Bind, (c, v) => c with { HealthCheck = c.HealthCheck with { Bind = v } }),
+        Setting("health_check.path", new TextSettingType(HealthPathProblem), c => c.HealthCheck.Path, (c, v) => c with { HealthCheck = c.HealthCheck with { Path = v } }),
         Setting("health_check.detailed", Boolean, c => c.HealthCheck.Detailed, (c, v) => c with { HealthCheck = c.HealthCheck with { Detailed = v } }),
     ];
 
@@ -113,6 +114,17 @@ internal static class ConfigurationSchema
         value.Length == 0 || value.Any(c => char.IsWhiteSpace(c) || c is '.' or '*' or '>' or '/' or '\\')
             ? "must be usable in a JetStream stream name: not empty, none of space . * > / \\"
             : null;
+
+    /// <summary>The problem of <paramref name="value"/> as the path of the health endpoint, or null.</summary>
+    public static string? HealthPathProblem(string value) =>
+        value.StartsWith('/') && !value.Any(c => char.IsWhiteSpace(c) || c is '?' or '#')
+            ? null
+            : $"{TomlValueText.Show(value)}: expected a URL path that starts with '/' (for example /health), without spaces, '?' or '#'";
+
+    private static string? MetricNamePartProblem(string value) =>
+        value.Length == 0 || (!char.IsAsciiDigit(value[0]) && value.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            ? null
+            : $"{TomlValueText.Show(value)}: a part of a Prometheus metric name may hold letters, digits and '_', and not start with a digit";
 
     private static string? BucketProblem(string value) =>
         value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')
