@@ -83,7 +83,7 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
     }
 
     [Fact]
-    public async Task A_snapshot_saved_while_an_application_keeps_inserting_restores_whole_and_catches_up_to_the_source()
+    public async Task A_snapshot_saved_while_an_application_keeps_inserting_is_whole_and_a_newcomer_catches_up_to_the_source()
     {
         var source = _cluster[1];
         using var stopWriting = new CancellationTokenSource();
@@ -104,21 +104,38 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
         });
 
         await _cluster.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inserted) >= 200 || writer.IsCompleted), "the application inserting its first 200 rows");
-        var snapshot = await SaveSnapshotAsync(source);
+        var underWrites = await SaveSnapshotAsync(source);
         var insertedBySave = Volatile.Read(ref inserted);
+        // Copied at once: the other nodes save snapshots of their own as the short streams run ahead of them, and
+        // snapshot.keep = 3 soon deletes this one.
+        using var work = new TempDirectory("harmonylite-e2e-under-writes");
+        var copyPath = work.File("under-writes.db");
+        File.Copy(Path.Combine(_fixture.SnapshotDirectory, SavedId(underWrites) + ".db"), copyPath);
         await _cluster.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inserted) >= insertedBySave + 200 || writer.IsCompleted), "the application inserting 200 rows after the save");
         await stopWriting.CancelAsync();
         await writer;
-        _output.WriteLine($"{inserted} rows inserted, {insertedBySave} of them by the end of the save: {snapshot}");
+        _output.WriteLine($"{inserted} rows inserted, {insertedBySave} of them by the end of the save: {underWrites}");
 
+        // Whole: the copy taken under writes is a sound database holding a prefix of the application's transactions.
+        var copy = new NodeDatabase(copyPath);
+        Assert.Equal("ok", await copy.ScalarAsync("PRAGMA integrity_check"));
+        var (rows, greatest) = ((long)(await copy.ScalarAsync("SELECT count(*) FROM events"))!, (long)(await copy.ScalarAsync("SELECT max(id) FROM events"))!);
+        Assert.True(rows == greatest && rows >= 200 && rows <= insertedBySave, $"the snapshot holds {rows} rows up to id {greatest}, of {insertedBySave} inserted by the end of the save");
+
+        // Catching up: the streams keep 10 messages, and the application's burst pushes any snapshot taken under it out
+        // of them (a newcomer rightly refuses it). Once the source has applied a write of node 2 made after the burst,
+        // the positions it stores cover the burst: a snapshot of it then is what a newcomer restores and catches up from.
+        await _cluster[2].Database.ExecuteAsync("INSERT INTO events(id, payload) VALUES (-1, 'after the burst');");
+        await _cluster.WaitForCountAsync("events", 1, "id = -1", source);
+        var quiet = await SaveSnapshotAsync(source);
         var newcomer = await _cluster.AddNodeAsync(_fixture.NodeSettings, SnapshotClusterFixture.Schema);
         var started = newcomer.Log.Mark();
         await newcomer.StartAsync();
-        AssertRestoredOneSnapshot(newcomer, started, snapshot);
+        AssertRestoredOneSnapshot(newcomer, started, quiet);
         Assert.Equal("ok", await newcomer.Database.ScalarAsync("PRAGMA integrity_check"));
 
-        await _cluster.WaitForCountAsync("events", inserted);
-        await _cluster.WaitConvergedAsync("the newcomer restored a snapshot taken under writes and caught up");
+        await _cluster.WaitForCountAsync("events", inserted + 1);
+        await _cluster.WaitConvergedAsync("the newcomer restored a snapshot and caught up");
     }
 
     [Fact]
