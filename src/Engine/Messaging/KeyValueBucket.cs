@@ -69,6 +69,31 @@ public sealed class KeyValueBucket
         return result.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException ? null : throw _connection.Failure(result.Error, $"Reading {Name}/{key}");
     }
 
+    /// <summary>Writes <paramref name="key"/> whatever its current value; returns the new revision.</summary>
+    public async Task<ulong> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
+        await Call(() => _store.PutAsync(key, value, NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken), $"Writing {Name}/{key}").ConfigureAwait(false);
+
+    /// <summary>Every key that has a value now, with its value; an empty bucket has none.</summary>
+    public async Task<IReadOnlyList<KeyValueEntry>> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        try
+        {
+            await foreach (var key in _store.GetKeysAsync(cancellationToken: cancellationToken).ConfigureAwait(false)) keys.Add(key);
+        }
+        catch (Exception ex) when (NatsErrors.IsNats(ex))
+        {
+            throw _connection.Failure(ex, $"Listing the keys of {Name}");
+        }
+        var entries = new List<KeyValueEntry>();
+        foreach (var key in keys)
+        {
+            // A key deleted or expired between the listing and the read is simply gone.
+            if (await GetAsync(key, cancellationToken).ConfigureAwait(false) is { } entry) entries.Add(entry);
+        }
+        return entries;
+    }
+
     private async Task<T> Call<T>(Func<ValueTask<T>> call, string what)
     {
         try

@@ -1,5 +1,7 @@
 using HarmonyLite.Engine.Apply;
+using System.Reflection;
 using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Cluster;
 using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Consuming;
@@ -41,6 +43,9 @@ public sealed class HarmonyNode : IAsyncDisposable
     private DatabaseChangeWatcher? _watcher;
     private SnapshotService? _snapshots;
     private SnapshotScheduler? _scheduler;
+    private ClusterBucket? _clusterBucket;
+    private ClusterRegistry? _registry;
+    private NodeState? _entryState;
     private int _stopRequested;
     private volatile NodeState _state = NodeState.Starting;
     private volatile NodeStatus? _released;
@@ -89,6 +94,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         _messaging = await MessagingConnector.ConnectAsync(Config, urls, _loggerFactory, cancellationToken).ConfigureAwait(false);
         _log = _messaging.OpenReplicationLog(_topology, Config.ReplicationLog, _logger);
         var streams = await _log.EnsureStreamsAsync(cancellationToken).ConfigureAwait(false);
+        _clusterBucket = await ClusterBucket.OpenAsync(_messaging, Config, _logger, cancellationToken).ConfigureAwait(false);
 
         // Before this process opens the database: a restore replaces the file and refuses while anyone holds it.
         await RestoreIfNeededAsync(db, streams, cancellationToken).ConfigureAwait(false);
@@ -132,6 +138,8 @@ public sealed class HarmonyNode : IAsyncDisposable
             _scheduler = await _snapshots.CreateSchedulerAsync(ReadLastSequencesAsync, cancellationToken).ConfigureAwait(false);
             _loops.Add(RunLoopAsync("snapshot scheduler", () => _scheduler.RunAsync(_stopping.Token)));
         }
+        _registry = new ClusterRegistry(_clusterBucket!, ReadEntryAsync, ReadProgress, _loggerFactory.CreateLogger("HarmonyLite.Cluster"));
+        _loops.Add(RunLoopAsync("cluster registry", () => _registry.RunAsync(_stopping.Token)));
         if (Config.SleepTimeout > TimeSpan.Zero)
             _loops.Add(RunLoopAsync("sleep timer", () => SleepWhenIdleAsync(_stopping.Token)));
         _ = SuperviseAsync();
@@ -338,9 +346,27 @@ public sealed class HarmonyNode : IAsyncDisposable
             _counters.PublishedBatches, _counters.AppliedBatches, pending, quarantined, _counters.LastError);
     }
 
+    /// <summary>This node's entry in the cluster bucket, as it is now.</summary>
+    private async Task<NodeEntry> ReadEntryAsync(CancellationToken cancellationToken)
+    {
+        var status = _released ?? await ReadStatusAsync(live: true, cancellationToken).ConfigureAwait(false);
+        var shards = status.Shards.Select(s => new ShardPosition(s.Shard, s.Stream, _counters.LastPublished(s.Stream), s.AppliedSequence)).ToList();
+        var tables = await TableSchemaReader.ReadAsync(Config.DbPath, cancellationToken).ConfigureAwait(false);
+        return new NodeEntry(NodeId, EngineVersion, Environment.MachineName, StartedAt, _entryState ?? _state, Config.Replicate, shards,
+            _reader?.PublishedSequence ?? 0, status.PendingChanges, status.QuarantinedMessages, tables, DateTimeOffset.UtcNow, _counters.LastError);
+    }
+
+    // Changes whenever the node publishes or applies a batch: the registry then writes the entry without waiting for the heartbeat.
+    private long ReadProgress() => _counters.PublishedBatches + _counters.AppliedBatches + (long)_state
+        + _shards.Sum(w => (long)w.Consumer.AppliedSequence);
+
+    private static string EngineVersion { get; } =
+        typeof(HarmonyNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     private async Task ReleaseAsync()
     {
         if (_shards.Count > 0) await KeepLastStatusAsync().ConfigureAwait(false);
+        await WriteFinalEntryAsync().ConfigureAwait(false);
         foreach (var worker in _shards) await worker.DisposeAsync().ConfigureAwait(false);
         _shards.Clear();
         if (_quarantineConnections is not null) await _quarantineConnections.DisposeAsync().ConfigureAwait(false);
@@ -354,6 +380,16 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (_messaging is not null) await _messaging.DisposeAsync().ConfigureAwait(false);
         if (_embedded is not null) await _embedded.DisposeAsync().ConfigureAwait(false);
         (_reader, _capture, _messaging, _log, _embedded, _watcher, _scheduler, _snapshots) = (null, null, null, null, null, null, null, null);
+    }
+
+    // Others see at once that this node stopped (or failed) instead of waiting for its heartbeat to age.
+    private async Task WriteFinalEntryAsync()
+    {
+        if (_registry is null) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        _entryState = _state == NodeState.Faulted ? NodeState.Faulted : NodeState.Stopped;
+        await _registry.TryWriteAsync(timeout.Token).ConfigureAwait(false);
+        _registry = null;
     }
 
     // Read while the shards and the connection are still open, so a status asked for after the stop still shows them.

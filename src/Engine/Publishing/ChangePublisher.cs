@@ -124,7 +124,7 @@ public sealed class ChangePublisher
             {
                 var ack = await _log.PublishAsync(shard, batch.BatchId, payload, cancellationToken).ConfigureAwait(false);
                 _ownSequences?.Add(ack.Stream, ack.Sequence);
-                _counters.Published();
+                _counters.Published(ack.Stream, ack.Sequence);
                 _logger.LogDebug("Published batch {BatchId} ({Changes} changes, {Bytes} bytes) to {Stream} at {Sequence}{Duplicate}",
                     batch.BatchId, batch.Changes.Count, payload.Length, ack.Stream, ack.Sequence, ack.Duplicate ? " (duplicate, already stored)" : "");
                 return;
