@@ -102,7 +102,7 @@ public sealed class ConflictTests : IClassFixture<ConflictClusterFixture>
             Assert.Equal(0, await node3.StopAsync());
             await node3.Database.ExecuteAsync("UPDATE stale SET value = 'stale update from node 3';");
             var staleVersions = await CapturedWrites.ReadVersionsAsync(node3.Database, "stale");
-            var newestStale = staleVersions.Values.Max(v => v.Version.Hlc) >> RowVersion.LogicalBits;
+            var newestStale = staleVersions.Values.Max(v => v.Greatest.Hlc) >> RowVersion.LogicalBits;
             // The delete must be newer than every stale update: let the wall clock pass the updates' millisecond.
             await Eventually.WaitUntilAsync(() => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() > newestStale + 1, "the clock passing the stale updates");
             await _cluster[1].Database.ExecuteAsync("DELETE FROM stale;");
