@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using HarmonyLite.Engine.Node;
 
 namespace HarmonyLite.Engine.Cluster;
@@ -5,9 +6,10 @@ namespace HarmonyLite.Engine.Cluster;
 /// <summary>One node as the cluster sees it: its entry, how old it is, its lag per shard, its tables that differ.</summary>
 /// <param name="HeartbeatAge">How long ago the node last wrote its entry.</param>
 /// <param name="SchemaDiffers">Its tables whose schema differs from the other live nodes' (see <see cref="ClusterStatus.SchemaDifferences"/>).</param>
-public sealed record ClusterNodeStatus(NodeEntry Entry, TimeSpan HeartbeatAge, IReadOnlyList<ShardLag> Shards, IReadOnlyList<string> SchemaDiffers)
+public sealed record ClusterNodeStatus(NodeEntry Entry, [property: JsonIgnore] TimeSpan HeartbeatAge, IReadOnlyList<ShardLag> Shards, IReadOnlyList<string> SchemaDiffers)
 {
     public ulong NodeId => Entry.Id;
+    public double HeartbeatAgeSeconds => Math.Round(HeartbeatAge.TotalSeconds, 1);
     public NodeState State => Entry.State;
     public string Host => Entry.Host;
     public string Version => Entry.Version;

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using HarmonyLite.Engine.Node;
 
 namespace HarmonyLite.Engine.Cluster;
@@ -27,6 +28,7 @@ public sealed record NodeEntry(
     string? LastError)
 {
     /// <summary>The node id as users see it (unsigned, as in node_id).</summary>
+    [JsonIgnore]
     public ulong Id => unchecked((ulong)NodeId);
 
     public ulong AppliedSequence(string stream) => Shards.FirstOrDefault(s => s.Stream == stream)?.Applied ?? 0;

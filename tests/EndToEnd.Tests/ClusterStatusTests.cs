@@ -1,0 +1,158 @@
+using System.Text.Json;
+using HarmonyLite.Engine.Cluster;
+using HarmonyLite.Engine.Configuration;
+using HarmonyLite.EndToEnd.Tests.Harness;
+using HarmonyLite.TestSupport;
+using Xunit;
+
+namespace HarmonyLite.EndToEnd.Tests;
+
+/// <summary>
+/// Three nodes, each with its embedded server on a fixed free port, so that a separate <c>harmonylite</c> run (and this
+/// process) can reach a node's NATS from its configuration alone.
+/// </summary>
+public sealed class ClusterStatusFixture : ClusterFixture
+{
+    private readonly int[] _clientPorts = [FreePort.Next(), FreePort.Next(), FreePort.Next()];
+
+    protected override ClusterSettings Settings => new()
+    {
+        Nodes = 3,
+        Schema = """
+            CREATE TABLE items(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
+            CREATE TABLE notes(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
+            """,
+        Node = id => new NodeSettings { NatsBindAddress = $"127.0.0.1:{_clientPorts[id - 1]}" },
+    };
+}
+
+/// <summary>
+/// The cluster bucket seen from outside the nodes: <c>-cluster-status</c>, a stale entry for a killed node, the
+/// replication wait (<c>-wait-replicated</c>) succeeding and timing out, and a schema difference after ALTER TABLE.
+/// Each test leaves all three nodes running and caught up.
+/// </summary>
+public sealed class ClusterStatusTests : IClassFixture<ClusterStatusFixture>
+{
+    private static readonly TimeSpan StaleDeadline = ClusterBucket.StaleAfter + ClusterBucket.HeartbeatInterval + TimeSpan.FromSeconds(20);
+
+    private readonly ClusterHarness _cluster;
+
+    public ClusterStatusTests(ClusterStatusFixture fixture) => _cluster = fixture.Cluster;
+
+    [Fact]
+    public async Task Cluster_status_lists_all_three_nodes_with_the_positions_of_every_shard()
+    {
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO items(id, body) VALUES (1001, 'a'), (1002, 'b');");
+        await _cluster.WaitForCountAsync("items", 2, "id IN (1001, 1002)");
+
+        ClusterStatus? status = null;
+        await _cluster.WaitUntilAsync(async () =>
+        {
+            status = await ReadStatusAsync(2);
+            return status.Nodes.Count == 3 && status.Nodes.All(n => n.IsLive && n.Lag == 0);
+        }, "three live nodes that applied every shard");
+        Assert.Equal([1UL, 2UL, 3UL], status!.Nodes.Select(n => n.NodeId));
+        foreach (var node in status.Nodes)
+            foreach (var shard in node.Shards) Assert.Equal(shard.LastSequence, shard.Applied);
+        // Node 1 published the last message of some shard (its own write).
+        Assert.Contains(status.Nodes[0].Shards, s => s.Published > 0 && s.Published <= s.LastSequence);
+
+        var run = await HarmonyliteExecutable.RunAsync(_cluster[3].Directory, "-config", _cluster[3].ConfigPath, "-cluster-status", "-json");
+        Assert.True(run.ExitCode == 0, $"-cluster-status failed: {run}");
+        using var json = JsonDocument.Parse(run.Output);
+        var nodes = json.RootElement.GetProperty("nodes").EnumerateArray().ToList();
+        Assert.Equal([1UL, 2UL, 3UL], nodes.Select(n => n.GetProperty("node_id").GetUInt64()));
+        Assert.All(nodes, n => Assert.False(n.GetProperty("is_stale").GetBoolean()));
+        Assert.All(nodes, n => Assert.Equal("Running", n.GetProperty("state").GetString()));
+        Assert.All(nodes, n => Assert.True(n.GetProperty("entry").GetProperty("table_schemas").TryGetProperty("items", out _), run.Output));
+    }
+
+    [Fact]
+    public async Task A_killed_node_turns_stale_within_three_heartbeats_and_live_again_when_restarted()
+    {
+        var node2 = _cluster[2];
+        await node2.KillAsync();
+        try
+        {
+            await _cluster.WaitUntilAsync(async () => (await ReadStatusAsync(1)).Nodes.Single(n => n.NodeId == 2).IsStale,
+                "node 2 shown as stale", StaleDeadline);
+            var status = await ReadStatusAsync(1);
+            Assert.Equal("Running", status.Nodes.Single(n => n.NodeId == 2).State.ToString());
+            Assert.All(status.Nodes.Where(n => n.NodeId != 2), n => Assert.False(n.IsStale));
+        }
+        finally
+        {
+            await node2.StartAsync();
+        }
+        await _cluster.WaitUntilAsync(async () => (await ReadStatusAsync(1)).Nodes.Single(n => n.NodeId == 2).IsLive, "node 2 live again");
+    }
+
+    [Fact]
+    public async Task Wait_replicated_returns_once_a_burst_written_on_node_1_is_applied_everywhere()
+    {
+        var inserts = string.Concat(Enumerable.Range(2001, 200).Select(i => $"INSERT INTO items(id, body) VALUES ({i}, 'burst {i}');\n"));
+        await _cluster[1].Database.ExecuteAsync(inserts);
+
+        var run = await HarmonyliteExecutable.RunAsync(_cluster[1].Directory, "-config", _cluster[1].ConfigPath, "-wait-replicated", "-timeout", "90s");
+        Assert.True(run.ExitCode == 0, $"-wait-replicated failed: {run}");
+        // Once the wait returned, every replica has the burst: no further waiting here.
+        foreach (var node in _cluster.Nodes)
+            Assert.Equal(200, await node.Database.CountAsync("items", "id BETWEEN 2001 AND 2200"));
+    }
+
+    [Fact]
+    public async Task Wait_replicated_times_out_naming_a_frozen_node_and_how_far_behind_it_is()
+    {
+        var node3 = _cluster[3];
+        var config = ConfigurationLoader.Load(_cluster[1].ConfigPath).Config;
+        PosixSignal.Freeze(node3.ProcessId!.Value);
+        try
+        {
+            await _cluster[1].Database.ExecuteAsync("INSERT INTO items(id, body) VALUES (3001, 'while 3 is frozen');");
+            var timeout = await Assert.ThrowsAsync<ReplicationTimeoutException>(() =>
+                ReplicationWaiter.WaitAsync(config, TimeSpan.FromSeconds(4), "-timeout", null, CancellationToken.None));
+            var behind = Assert.Single(timeout.Behind);
+            Assert.Equal(3UL, behind.NodeId);
+            Assert.Equal(1UL, behind.Behind.Values.Single());
+            Assert.Contains("node 3", timeout.Message, StringComparison.Ordinal);
+            Assert.Contains("behind by 1 message(s)", timeout.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            PosixSignal.Continue(node3.ProcessId!.Value);
+        }
+        await _cluster.WaitForCountAsync("items", 1, "id = 3001");
+    }
+
+    [Fact]
+    public async Task An_added_column_shows_as_a_schema_difference_and_holds_that_tables_messages_until_the_others_add_it()
+    {
+        await _cluster[1].Database.ExecuteAsync("ALTER TABLE notes ADD COLUMN tag TEXT;");
+        // Node 1 has the new schema alone: it differs from the two others.
+        await _cluster.WaitUntilAsync(async () => (await ReadStatusAsync(2)).SchemaDifferences is [{ Table: "notes", NodeId: 1 }],
+            "notes differing on node 1");
+        // Changes captured under the new schema are held on the nodes that lack it.
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO notes(id, body, tag) VALUES (1, 'after alter', 'x');");
+        await _cluster.WaitUntilAsync(async () => (await ReadStatusAsync(2)).Nodes.Where(n => n.NodeId != 1).All(n => n.Entry.QuarantinedMessages > 0),
+            "node 1's message held on nodes 2 and 3");
+        var difference = (await ReadStatusAsync(2)).SchemaDifferences.Single();
+        Assert.Equal([2UL, 3UL], difference.CommonNodes);
+        Assert.NotEqual(difference.SchemaHash, difference.CommonSchemaHash);
+        Assert.Equal(0, await _cluster[2].Database.CountAsync("notes"));
+        Assert.Equal(0, await _cluster[3].Database.CountAsync("notes"));
+        // Other tables still replicate meanwhile.
+        await _cluster[1].Database.ExecuteAsync("INSERT INTO items(id, body) VALUES (4001, 'unaffected');");
+        await _cluster.WaitForCountAsync("items", 1, "id = 4001");
+
+        foreach (var node in new[] { _cluster[2], _cluster[3] }) await node.Database.ExecuteAsync("ALTER TABLE notes ADD COLUMN tag TEXT;");
+        await _cluster.WaitForCountAsync("notes", 1, "id = 1 AND tag = 'x'");
+        await _cluster.WaitUntilAsync(async () =>
+        {
+            var status = await ReadStatusAsync(3);
+            return status.SchemaDifferences.Count == 0 && status.Nodes.All(n => n.Entry.QuarantinedMessages == 0);
+        }, "no schema difference and empty quarantines once every node has the column");
+    }
+
+    private async Task<ClusterStatus> ReadStatusAsync(int nodeId) =>
+        await ClusterStatusReader.ReadAsync(ConfigurationLoader.Load(_cluster[nodeId].ConfigPath).Config, CancellationToken.None);
+}
