@@ -5,9 +5,13 @@ namespace HarmonyLite.Engine.Cluster;
 
 /// <summary>One node as the cluster sees it: its entry, how old it is, its lag per shard, its tables that differ.</summary>
 /// <param name="HeartbeatAge">How long ago the node last wrote its entry.</param>
-/// <param name="SchemaDiffers">Its tables whose schema differs from the other live nodes' (see <see cref="ClusterStatus.SchemaDifferences"/>).</param>
-public sealed record ClusterNodeStatus(NodeEntry Entry, [property: JsonIgnore] TimeSpan HeartbeatAge, IReadOnlyList<ShardLag> Shards, IReadOnlyList<string> SchemaDiffers)
+/// <param name="SchemaDifferences">How its tables differ from what most live nodes have.</param>
+public sealed record ClusterNodeStatus(NodeEntry Entry, [property: JsonIgnore] TimeSpan HeartbeatAge, IReadOnlyList<ShardLag> Shards,
+    IReadOnlyList<SchemaDifference> SchemaDifferences)
 {
+    /// <summary>Its tables whose schema differs from what most live nodes have.</summary>
+    public IReadOnlyList<string> SchemaDiffers => SchemaDifferences.Select(d => d.Table).ToList();
+
     public ulong NodeId => Entry.Id;
     public double HeartbeatAgeSeconds => Math.Round(HeartbeatAge.TotalSeconds, 1);
     public NodeState State => Entry.State;

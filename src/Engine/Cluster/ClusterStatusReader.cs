@@ -32,7 +32,7 @@ public static class ClusterStatusReader
         var differences = Differences(nodes.Where(n => n.IsLive).ToList());
         nodes = nodes.Select(n => n with
         {
-            SchemaDiffers = differences.Where(d => d.NodeId == n.NodeId).Select(d => d.Table).ToList(),
+            SchemaDifferences = differences.Where(d => d.NodeId == n.NodeId).ToList(),
         }).ToList();
         return new ClusterStatus(bucket.Name, now, nodes, differences);
     }

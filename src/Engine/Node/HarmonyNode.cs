@@ -300,6 +300,21 @@ public sealed class HarmonyNode : IAsyncDisposable
         SnapshotService.OpenAsync(Config, loggerFactory,
             _messaging ?? throw new InvalidOperationException($"Node {unchecked((ulong)NodeId)} is {_state.ToString().ToLowerInvariant()}, not running."), cancellationToken);
 
+    /// <summary>Every node of the cluster, from the cluster bucket over this node's own NATS connection.</summary>
+    public Task<ClusterStatus> ReadClusterStatusAsync(CancellationToken cancellationToken) =>
+        _clusterBucket is { } bucket && _log is { } log && _state == NodeState.Running
+            ? ClusterStatusReader.ReadAsync(bucket, log, cancellationToken)
+            : throw NotRunning();
+
+    /// <summary>Waits until every live node applied what this node's database committed and the cluster published (see <see cref="ReplicationWaiter"/>).</summary>
+    public Task<ReplicationResult> WaitReplicatedAsync(TimeSpan timeout, string timeoutName, Action<ReplicationProgress>? progress, CancellationToken cancellationToken) =>
+        _messaging is { } messaging && _state == NodeState.Running
+            ? ReplicationWaiter.WaitAsync(messaging, Config, timeout, timeoutName, progress, cancellationToken)
+            : throw NotRunning();
+
+    private InvalidOperationException NotRunning() =>
+        new($"Node {unchecked((ulong)NodeId)} is {_state.ToString().ToLowerInvariant()}, not running.");
+
     /// <summary>
     /// The node's progress: stream positions from NATS, applied positions and counters from the node. Once the node has
     /// released its shards (stopped or failed), the positions it had then, with its counters now.
