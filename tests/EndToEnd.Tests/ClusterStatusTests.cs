@@ -22,7 +22,8 @@ public sealed class ClusterStatusFixture : ClusterFixture
             CREATE TABLE items(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
             CREATE TABLE notes(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
             """,
-        Node = id => new NodeSettings { NatsBindAddress = $"127.0.0.1:{_clientPorts[id - 1]}" },
+        // Three copies of the streams and of the cluster bucket: the cluster outlives the node a test kills.
+        Node = id => new NodeSettings { NatsBindAddress = $"127.0.0.1:{_clientPorts[id - 1]}", Replicas = 3 },
     };
 }
 
