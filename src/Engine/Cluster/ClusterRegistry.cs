@@ -1,4 +1,3 @@
-using HarmonyLite.Engine.Messaging;
 using Microsoft.Extensions.Logging;
 
 namespace HarmonyLite.Engine.Cluster;
@@ -57,8 +56,7 @@ internal sealed class ClusterRegistry
             _failing = false;
             return true;
         }
-        catch (Exception ex) when (ex is MessagingException or IOException or Microsoft.Data.Sqlite.SqliteException
-                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             if (!_failing) _logger.LogWarning("Writing this node's entry in {Bucket} failed (other nodes see it as stale until it works): {Error}", _bucket.Name, ex.Message);
             _failing = true;

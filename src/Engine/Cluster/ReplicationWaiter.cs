@@ -52,15 +52,16 @@ public static class ReplicationWaiter
                 throw new ReplicationTimeoutException($"Node {nodeId} did not publish its {lastChange - own.Entry.PublishedChange} committed change(s) within "
                     + $"{timeoutName} {timeout.TotalSeconds:0.#} s; see its log for why publishing stalls.", []);
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
-            own = (await ClusterStatusReader.ReadAsync(bucket, log, cancellationToken).ConfigureAwait(false)).Nodes.FirstOrDefault(n => n.NodeId == nodeId) ?? own;
+            own = (await TryReadAsync(bucket, log, cancellationToken).ConfigureAwait(false))?.Nodes.FirstOrDefault(n => n.NodeId == nodeId) ?? own;
         }
 
         var targets = (await log.ReadRangesAsync(cancellationToken).ConfigureAwait(false))
             .Select((range, i) => new ReplicatedShard(i + 1, range.Stream, range.LastSequence)).ToList();
         var stopped = new List<ulong>();
+        IReadOnlyList<ClusterNodeStatus> nodes = status.Nodes;
         while (true)
         {
-            var nodes = (await ClusterStatusReader.ReadAsync(bucket, log, cancellationToken).ConfigureAwait(false)).Nodes;
+            nodes = (await TryReadAsync(bucket, log, cancellationToken).ConfigureAwait(false))?.Nodes ?? nodes;
             var behind = new List<NodeBehind>();
             foreach (var id in waited.Except(stopped).ToList())
             {
@@ -82,6 +83,19 @@ public static class ReplicationWaiter
                 throw new ReplicationTimeoutException($"Not every node applied what was published up to the start of the wait within {timeoutName} "
                     + $"{timeout.TotalSeconds:0.#} s: " + string.Join("; ", behind.Select(b => b.Description)) + ".", behind);
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // While a server of the cluster is replaced (a leader elected anew) a read can time out: the wait goes on with what it saw last.
+    private static async Task<ClusterStatus?> TryReadAsync(ClusterBucket bucket, ReplicationLog log, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ClusterStatusReader.ReadAsync(bucket, log, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MessagingException)
+        {
+            return null;
         }
     }
 

@@ -1,6 +1,7 @@
 using HarmonyLite.Engine.Messaging.Internal;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
+using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
 
 namespace HarmonyLite.Engine.Messaging;
@@ -74,12 +75,20 @@ public sealed class KeyValueBucket
         await Call(() => _store.PutAsync(key, value, NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken), $"Writing {Name}/{key}").ConfigureAwait(false);
 
     /// <summary>Every key that has a value now, with its value; an empty bucket has none.</summary>
+    /// <remarks>
+    /// The keys come from the bucket stream's subjects (answered by the stream leader), not from a key watch: a watch
+    /// creates a consumer, which in a cluster waits for the meta leader, for seconds after a server died.
+    /// </remarks>
     public async Task<IReadOnlyList<KeyValueEntry>> ReadAllAsync(CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
+        var prefix = $"$KV.{Name}.";
+        IReadOnlyList<string> keys;
         try
         {
-            await foreach (var key in _store.GetKeysAsync(cancellationToken: cancellationToken).ConfigureAwait(false)) keys.Add(key);
+            var stream = await _connection.JetStream.GetStreamAsync($"KV_{Name}", new StreamInfoRequest { SubjectsFilter = prefix + ">" },
+                cancellationToken).ConfigureAwait(false);
+            keys = (stream.Info.State.Subjects?.Keys ?? []).Where(s => s.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(s => s[prefix.Length..]).ToList();
         }
         catch (Exception ex) when (NatsErrors.IsNats(ex))
         {
