@@ -26,7 +26,12 @@ public static class ClusterStatusReader
     {
         var entries = await bucket.ReadAllAsync(cancellationToken).ConfigureAwait(false);
         var ranges = await log.ReadRangesAsync(cancellationToken).ConfigureAwait(false);
-        var now = DateTimeOffset.UtcNow;
+        return Build(bucket.Name, entries, ranges, DateTimeOffset.UtcNow);
+    }
+
+    /// <summary>The status of <paramref name="entries"/> at <paramref name="now"/>, against the streams' <paramref name="ranges"/> (shard 1 first).</summary>
+    internal static ClusterStatus Build(string bucket, IReadOnlyList<NodeEntry> entries, IReadOnlyList<StreamRange> ranges, DateTimeOffset now)
+    {
         var nodes = entries.Select(entry => new ClusterNodeStatus(entry, Max(TimeSpan.Zero, now - entry.Heartbeat),
             ranges.Select((range, i) => Lag(entry, i + 1, range)).ToList(), [])).ToList();
         var differences = Differences(nodes.Where(n => n.IsLive).ToList());
@@ -34,7 +39,7 @@ public static class ClusterStatusReader
         {
             SchemaDifferences = differences.Where(d => d.NodeId == n.NodeId).ToList(),
         }).ToList();
-        return new ClusterStatus(bucket.Name, now, nodes, differences);
+        return new ClusterStatus(bucket, now, nodes, differences);
     }
 
     private static ShardLag Lag(NodeEntry entry, int shard, StreamRange range)
