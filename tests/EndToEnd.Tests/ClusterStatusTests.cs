@@ -136,6 +136,9 @@ public sealed class ClusterStatusTests : IClassFixture<ClusterStatusFixture>
         await _cluster[1].Database.ExecuteAsync("INSERT INTO notes(id, body, tag) VALUES (1, 'after alter', 'x');");
         await _cluster.WaitUntilAsync(async () => (await ReadStatusAsync(2)).Nodes.Where(n => n.NodeId != 1).All(n => n.Entry.QuarantinedMessages > 0),
             "node 1's message held on nodes 2 and 3");
+        // Held with the reason, not failed.
+        await _cluster.WaitUntilAsync(() => Task.FromResult(new[] { _cluster[2], _cluster[3] }.All(n => n.Log.Contains("the nodes' schemas of 'notes' differ"))),
+            "the schema difference as the reason of the hold on nodes 2 and 3");
         var difference = (await ReadStatusAsync(2)).SchemaDifferences.Single();
         Assert.Equal([2UL, 3UL], difference.CommonNodes);
         Assert.NotEqual(difference.SchemaHash, difference.CommonSchemaHash);
