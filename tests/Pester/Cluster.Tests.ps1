@@ -65,6 +65,16 @@ Describe 'The cluster of three session nodes' {
         $result.Progress.Activity | Should -Contain 'Waiting until every live node has applied what was published'
     }
 
+    It 'adds the cluster view to the shard status: the greatest lag of a live node and the nodes behind' {
+        Wait-HarmonyReplication -Timeout 60 | Out-Null
+        $shards = Get-HarmonyNode | Get-HarmonyShardStatus
+        $shards.NodeId | Should -Be 21, 22, 23
+        $shards | ForEach-Object { $_.PSObject.Properties.Name | Should -Contain 'ClusterLag' }
+        $shards | ForEach-Object { $_.NodesBehind.Count | Should -BeLessOrEqual 3 }
+        (Get-HarmonyShardStatus -ConfigPath $script:Configs[0]).PSObject.Properties.Name | Should -Contain 'NodesBehind'
+        Get-HarmonyShardStatus -Node $script:Nodes[0] | Out-String -Width 250 | Should -Match 'Lag\s+ClusterLag\s+NodesBehind'
+    }
+
     It 'fails, naming the node, when the configuration is of a node that is not running' {
         $other = New-TestConfig 'cluster-absent' (New-TestDatabase 'cluster/absent.db') 29 -Nats $script:Url -Prefix cluster
         $err = { Wait-HarmonyReplication -ConfigPath $other -Timeout 5 } | Should -Throw -PassThru

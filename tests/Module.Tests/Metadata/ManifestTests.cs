@@ -7,7 +7,7 @@ namespace HarmonyLite.Module.Tests.Metadata;
 public sealed class ManifestTests : IDisposable
 {
     /// <summary>Note properties the cmdlets add to engine objects (CmdletOutput), which views may show.</summary>
-    private static readonly string[] NoteProperties = ["DatabasePath", "NodeId"];
+    private static readonly string[] NoteProperties = ["DatabasePath", "NodeId", "ClusterLag"];
 
     private readonly CmdletMetadata _metadata = new();
     private readonly ModuleManifest _manifest = ModuleManifest.Load(StagedModule.ManifestPath);
