@@ -94,7 +94,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         _messaging = await MessagingConnector.ConnectAsync(Config, urls, _loggerFactory, cancellationToken).ConfigureAwait(false);
         _log = _messaging.OpenReplicationLog(_topology, Config.ReplicationLog, _logger);
         var streams = await _log.EnsureStreamsAsync(cancellationToken).ConfigureAwait(false);
-        _clusterBucket = await ClusterBucket.OpenAsync(_messaging, Config, _logger, cancellationToken).ConfigureAwait(false);
+        _clusterBucket = await OpenClusterBucketAsync(cancellationToken).ConfigureAwait(false);
 
         // Before this process opens the database: a restore replaces the file and refuses while anyone holds it.
         await RestoreIfNeededAsync(db, streams, cancellationToken).ConfigureAwait(false);
@@ -138,8 +138,11 @@ public sealed class HarmonyNode : IAsyncDisposable
             _scheduler = await _snapshots.CreateSchedulerAsync(ReadLastSequencesAsync, cancellationToken).ConfigureAwait(false);
             _loops.Add(RunLoopAsync("snapshot scheduler", () => _scheduler.RunAsync(_stopping.Token)));
         }
-        _registry = new ClusterRegistry(_clusterBucket!, ReadEntryAsync, ReadProgress, _loggerFactory.CreateLogger("HarmonyLite.Cluster"));
-        _loops.Add(RunLoopAsync("cluster registry", () => _registry.RunAsync(_stopping.Token)));
+        if (_clusterBucket is not null)
+        {
+            _registry = new ClusterRegistry(_clusterBucket, ReadEntryAsync, ReadProgress, _loggerFactory.CreateLogger("HarmonyLite.Cluster"));
+            _loops.Add(RunLoopAsync("cluster registry", () => _registry.RunAsync(_stopping.Token)));
+        }
         if (Config.SleepTimeout > TimeSpan.Zero)
             _loops.Add(RunLoopAsync("sleep timer", () => SleepWhenIdleAsync(_stopping.Token)));
         _ = SuperviseAsync();
@@ -359,6 +362,21 @@ public sealed class HarmonyNode : IAsyncDisposable
         }
         return new NodeStatus(NodeId, _state, Config.DbPath, _messaging?.ServerUrl ?? "", StartedAt, shards,
             _counters.PublishedBatches, _counters.AppliedBatches, pending, quarantined, _counters.LastError);
+    }
+
+    // The cluster bucket is for others to look at: a NATS that refuses it (permissions, limits) leaves the node replicating.
+    private async Task<ClusterBucket?> OpenClusterBucketAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ClusterBucket.OpenAsync(_messaging!, Config, _logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MessagingException ex)
+        {
+            _logger.LogWarning("Cannot open the cluster bucket {Bucket}, so cluster status and replication waits do not see this node: {Error}",
+                ClusterBucket.NameFor(Config), ex.Message);
+            return null;
+        }
     }
 
     /// <summary>This node's entry in the cluster bucket, as it is now.</summary>
