@@ -58,7 +58,9 @@ internal sealed class ClusterRegistry
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            if (!_failing) _logger.LogWarning("Writing this node's entry in {Bucket} failed (other nodes see it as stale until it works): {Error}", _bucket.Name, ex.Message);
+            if (!_failing)
+                _logger.LogWarning("Writing this node's entry in {Bucket} failed (other nodes see it as stale until it works): {Error}",
+                    _bucket.Name, ex.Message);
             _failing = true;
             return false;
         }

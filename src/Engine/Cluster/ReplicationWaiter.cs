@@ -39,8 +39,9 @@ public static class ReplicationWaiter
         var own = status.Nodes.FirstOrDefault(n => n.NodeId == nodeId);
         if (own is null || !own.IsLive)
             throw new ReplicationWaitException($"Node {nodeId} (node_id of {config.DbPath}) is not running: "
-                + (own is null ? $"it has no entry in the key-value bucket {bucket.Name}" : own.IsStale
-                    ? $"its entry in {bucket.Name} has had no heartbeat for {own.HeartbeatAge.TotalSeconds:0} s" : $"its entry says {own.State.ToString().ToLowerInvariant()}")
+                + (own is null ? $"it has no entry in the key-value bucket {bucket.Name}"
+                    : own.IsStale ? $"its entry in {bucket.Name} has had no heartbeat for {own.HeartbeatAge.TotalSeconds:0} s"
+                    : $"its entry says {own.State.ToString().ToLowerInvariant()}")
                 + ". Start the node, then wait again.");
         var waited = status.Nodes.Where(n => n.IsLive && n.Entry.Replicate).Select(n => n.NodeId).ToList();
 
@@ -49,7 +50,8 @@ public static class ReplicationWaiter
         {
             progress?.Invoke(new ReplicationProgress(true, 0, waited.Count, 0));
             if (clock.Elapsed >= timeout)
-                throw new ReplicationTimeoutException($"Node {nodeId} did not publish its {lastChange - own.Entry.PublishedChange} committed change(s) within "
+                throw new ReplicationTimeoutException(
+                    $"Node {nodeId} did not publish its {lastChange - own.Entry.PublishedChange} committed change(s) within "
                     + $"{timeoutName} {timeout.TotalSeconds:0.#} s; see its log for why publishing stalls.", []);
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
             own = (await TryReadAsync(bucket, log, cancellationToken).ConfigureAwait(false))?.Nodes.FirstOrDefault(n => n.NodeId == nodeId) ?? own;
@@ -77,7 +79,8 @@ public static class ReplicationWaiter
                 if (lag.Count > 0) behind.Add(new NodeBehind(id, node?.Host ?? "?", lag, node?.HeartbeatAge ?? TimeSpan.MaxValue));
             }
             var count = waited.Count - stopped.Count;
-            progress?.Invoke(new ReplicationProgress(false, count - behind.Count, count, behind.Aggregate(0UL, (sum, b) => sum + b.Behind.Values.Aggregate(0UL, (s, v) => s + v))));
+            var messages = behind.SelectMany(b => b.Behind.Values).Aggregate(0UL, (sum, lag) => sum + lag);
+            progress?.Invoke(new ReplicationProgress(false, count - behind.Count, count, messages));
             if (behind.Count == 0) return new ReplicationResult(waited.Except(stopped).ToList(), targets, stopped, clock.Elapsed);
             if (clock.Elapsed >= timeout)
                 throw new ReplicationTimeoutException($"Not every node applied what was published up to the start of the wait within {timeoutName} "
