@@ -23,6 +23,8 @@
         'Get-HarmonySnapshot'
         'Restore-HarmonySnapshot'
         'Wait-HarmonyConvergence'
+        'Get-HarmonyCluster'
+        'Wait-HarmonyReplication'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,4 +1,5 @@
 using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Cluster;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Snapshots;
@@ -62,7 +63,7 @@ public static class HostCommand
         return arguments.Mode switch
         {
             HostMode.PrintConfig => await PrintConfigurationAsync(loaded.Config, output),
-            _ => await RunReplicationAsync(arguments.Mode, loaded.Config, error, cancellationToken),
+            _ => await RunReplicationAsync(arguments, loaded.Config, output, error, cancellationToken),
         };
     }
 
@@ -73,8 +74,10 @@ public static class HostCommand
     }
 
     /// <summary>Running a node, -cleanup and -save-snapshot: each one engine call, errors reported as one line.</summary>
-    private static async Task<int> RunReplicationAsync(HostMode mode, HarmonyConfig config, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunReplicationAsync(HostArguments arguments, HarmonyConfig config, TextWriter output, TextWriter error,
+        CancellationToken cancellationToken)
     {
+        var mode = arguments.Mode;
         using var loggerFactory = new LineLoggerFactory(config.Logging, error);
         try
         {
@@ -82,6 +85,8 @@ public static class HostCommand
             {
                 HostMode.Cleanup => await CleanupAsync(config, error, cancellationToken),
                 HostMode.SaveSnapshot => await SaveSnapshotAsync(config, loggerFactory, error, cancellationToken),
+                HostMode.ClusterStatus => await PrintClusterStatusAsync(config, arguments.Json, output, cancellationToken),
+                HostMode.WaitReplicated => await WaitReplicatedAsync(config, arguments.Timeout, error, cancellationToken),
                 _ => await RunNodeAsync(config, loggerFactory, cancellationToken),
             };
         }
@@ -118,6 +123,23 @@ public static class HostCommand
         await using var capture = await CaptureInstaller.OpenAsync(config.DbPath, config.NodeId, null, cancellationToken);
         var removed = await capture.RemoveAsync(cancellationToken);
         await error.WriteLineAsync($"{Prefix}removed {removed} HarmonyLite objects from {config.DbPath}; user tables were not touched");
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> PrintClusterStatusAsync(HarmonyConfig config, bool json, TextWriter output, CancellationToken cancellationToken)
+    {
+        var status = await ClusterStatusReader.ReadAsync(config, cancellationToken);
+        await output.WriteAsync(json ? status.ToJson() + Environment.NewLine : ClusterStatusText.Format(status));
+        return ExitCodes.Success;
+    }
+
+    /// <summary>What a CI step calls after writing: exit 0 once every live node applied it, 1 (naming who is behind) on timeout.</summary>
+    private static async Task<int> WaitReplicatedAsync(HarmonyConfig config, TimeSpan timeout, TextWriter error, CancellationToken cancellationToken)
+    {
+        var result = await ReplicationWaiter.WaitAsync(config, timeout, "-timeout", null, cancellationToken);
+        await error.WriteLineAsync($"{Prefix}node(s) {string.Join(", ", result.Nodes)} applied everything published "
+            + $"({string.Join(", ", result.Shards.Select(s => $"{s.Stream} up to {s.Sequence}"))}) in {result.Elapsed.TotalSeconds:0.0} s"
+            + (result.Stopped.Count > 0 ? $"; node(s) {string.Join(", ", result.Stopped)} stopped meanwhile and were not waited for" : ""));
         return ExitCodes.Success;
     }
 

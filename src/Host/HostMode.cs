@@ -20,4 +20,10 @@ public enum HostMode
 
     /// <summary><c>-save-snapshot</c>: save one snapshot and exit.</summary>
     SaveSnapshot,
+
+    /// <summary><c>-cluster-status</c>: print every node's entry of the cluster bucket.</summary>
+    ClusterStatus,
+
+    /// <summary><c>-wait-replicated</c>: wait until every live node applied what was published.</summary>
+    WaitReplicated,
 }

@@ -22,6 +22,7 @@ BeforeAll {
         'Stop-HarmonyNode'        = { Start-HarmonyNode ./node-1.toml; Start-HarmonyNode ./node-2.toml }
         'Get-HarmonyNode'         = { Start-HarmonyNode ./node-1.toml }
         'Get-HarmonyShardStatus'  = { Start-HarmonyNode ./node-1.toml }
+        'Get-HarmonyCluster'      = { Start-HarmonyNode ./node-1.toml }
         'Get-HarmonyQuarantine'   = { Install-HarmonyTriggers -ConfigPath ./node-*.toml }
         'Save-HarmonySnapshot'    = { Start-HarmonyNode ./node-1.toml }
         'Get-HarmonySnapshot'     = { Start-HarmonyNode ./node-1.toml; Save-HarmonySnapshot ./node-1.toml }

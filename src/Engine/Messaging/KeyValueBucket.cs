@@ -1,6 +1,7 @@
 using HarmonyLite.Engine.Messaging.Internal;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
+using NATS.Client.JetStream.Models;
 using NATS.Client.KeyValueStore;
 
 namespace HarmonyLite.Engine.Messaging;
@@ -67,6 +68,39 @@ public sealed class KeyValueBucket
         var result = await Call(() => _store.TryGetEntryAsync(key, serializer: NatsRawSerializer<byte[]>.Default, cancellationToken: cancellationToken), $"Reading {Name}/{key}").ConfigureAwait(false);
         if (result.Success) return new KeyValueEntry(key, result.Value.Value ?? [], result.Value.Revision);
         return result.Error is NatsKVKeyNotFoundException or NatsKVKeyDeletedException ? null : throw _connection.Failure(result.Error, $"Reading {Name}/{key}");
+    }
+
+    /// <summary>Writes <paramref name="key"/> whatever its current value; returns the new revision.</summary>
+    public async Task<ulong> PutAsync(string key, ReadOnlyMemory<byte> value, CancellationToken cancellationToken) =>
+        await Call(() => _store.PutAsync(key, value, NatsRawSerializer<ReadOnlyMemory<byte>>.Default, cancellationToken), $"Writing {Name}/{key}").ConfigureAwait(false);
+
+    /// <summary>Every key that has a value now, with its value; an empty bucket has none.</summary>
+    /// <remarks>
+    /// The keys come from the bucket stream's subjects (answered by the stream leader), not from a key watch: a watch
+    /// creates a consumer, which in a cluster waits for the meta leader, for seconds after a server died.
+    /// </remarks>
+    public async Task<IReadOnlyList<KeyValueEntry>> ReadAllAsync(CancellationToken cancellationToken)
+    {
+        var prefix = $"$KV.{Name}.";
+        IReadOnlyList<string> keys;
+        try
+        {
+            var stream = await _connection.JetStream.GetStreamAsync($"KV_{Name}", new StreamInfoRequest { SubjectsFilter = prefix + ">" },
+                cancellationToken).ConfigureAwait(false);
+            keys = (stream.Info.State.Subjects?.Keys ?? []).Where(s => s.StartsWith(prefix, StringComparison.Ordinal))
+                .Select(s => s[prefix.Length..]).ToList();
+        }
+        catch (Exception ex) when (NatsErrors.IsNats(ex))
+        {
+            throw _connection.Failure(ex, $"Listing the keys of {Name}");
+        }
+        var entries = new List<KeyValueEntry>();
+        foreach (var key in keys)
+        {
+            // A key deleted or expired between the listing and the read is simply gone.
+            if (await GetAsync(key, cancellationToken).ConfigureAwait(false) is { } entry) entries.Add(entry);
+        }
+        return entries;
     }
 
     private async Task<T> Call<T>(Func<ValueTask<T>> call, string what)

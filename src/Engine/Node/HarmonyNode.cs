@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using HarmonyLite.Engine.Apply;
+using System.Reflection;
 using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Cluster;
 using HarmonyLite.Engine.Common;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Consuming;
@@ -51,6 +53,9 @@ public sealed class HarmonyNode : IAsyncDisposable
     private SnapshotScheduler? _scheduler;
     private HealthEndpoint? _health;
     private MetricsEndpoint? _metricsEndpoint;
+    private ClusterBucket? _clusterBucket;
+    private ClusterRegistry? _registry;
+    private NodeState? _entryState;
     private int _stopRequested;
     private volatile NodeState _state = NodeState.Starting;
     private volatile NodeStatus? _released;
@@ -103,6 +108,7 @@ public sealed class HarmonyNode : IAsyncDisposable
         _messaging = await MessagingConnector.ConnectAsync(Config, urls, _loggerFactory, cancellationToken).ConfigureAwait(false);
         _log = _messaging.OpenReplicationLog(_topology, Config.ReplicationLog, _logger);
         var streams = await _log.EnsureStreamsAsync(cancellationToken).ConfigureAwait(false);
+        _clusterBucket = await OpenClusterBucketAsync(cancellationToken).ConfigureAwait(false);
 
         // Before this process opens the database: a restore replaces the file and refuses while anyone holds it.
         await RestoreIfNeededAsync(db, streams, cancellationToken).ConfigureAwait(false);
@@ -153,6 +159,11 @@ public sealed class HarmonyNode : IAsyncDisposable
             _scheduler = await _snapshots.CreateSchedulerAsync(ReadLastSequencesAsync, cancellationToken).ConfigureAwait(false);
             _scheduler.Saved += (_, saved) => _metrics.Snapshot(restored: false, saved.Snapshot.Size, saved.Duration);
             _loops.Add(RunLoopAsync("snapshot scheduler", () => _scheduler.RunAsync(_stopping.Token)));
+        }
+        if (_clusterBucket is not null)
+        {
+            _registry = new ClusterRegistry(_clusterBucket, ReadEntryAsync, ReadProgress, _loggerFactory.CreateLogger("HarmonyLite.Cluster"));
+            _loops.Add(RunLoopAsync("cluster registry", () => _registry.RunAsync(_stopping.Token)));
         }
         if (Config.SleepTimeout > TimeSpan.Zero)
             _loops.Add(RunLoopAsync("sleep timer", () => SleepWhenIdleAsync(_stopping.Token)));
@@ -331,6 +342,21 @@ public sealed class HarmonyNode : IAsyncDisposable
         return await SnapshotService.OpenAsync(Config, loggerFactory, messaging, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Every node of the cluster, from the cluster bucket over this node's own NATS connection.</summary>
+    public Task<ClusterStatus> ReadClusterStatusAsync(CancellationToken cancellationToken) =>
+        _clusterBucket is { } bucket && _log is { } log && _state == NodeState.Running
+            ? ClusterStatusReader.ReadAsync(bucket, log, cancellationToken)
+            : throw NotRunning();
+
+    /// <summary>Waits until every live node applied what this node's database committed and the cluster published (see <see cref="ReplicationWaiter"/>).</summary>
+    public Task<ReplicationResult> WaitReplicatedAsync(TimeSpan timeout, string timeoutName, Action<ReplicationProgress>? progress, CancellationToken cancellationToken) =>
+        _messaging is { } messaging && _state == NodeState.Running
+            ? ReplicationWaiter.WaitAsync(messaging, Config, timeout, timeoutName, progress, cancellationToken)
+            : throw NotRunning();
+
+    private InvalidOperationException NotRunning() =>
+        new($"Node {unchecked((ulong)NodeId)} is {_state.ToString().ToLowerInvariant()}, not running.");
+
     /// <summary>
     /// The node's progress: stream positions from NATS, applied positions and counters from the node. Once the node has
     /// released its shards (stopped or failed), the positions it had then, with its counters now.
@@ -507,9 +533,42 @@ public sealed class HarmonyNode : IAsyncDisposable
         }
     }
 
+    // The cluster bucket is for others to look at: a NATS that refuses it (permissions, limits) leaves the node replicating.
+    private async Task<ClusterBucket?> OpenClusterBucketAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ClusterBucket.OpenAsync(_messaging!, Config, _logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MessagingException ex)
+        {
+            _logger.LogWarning("Cannot open the cluster bucket {Bucket}, so cluster status and replication waits do not see this node: {Error}",
+                ClusterBucket.NameFor(Config), ex.Message);
+            return null;
+        }
+    }
+
+    /// <summary>This node's entry in the cluster bucket, as it is now.</summary>
+    private async Task<NodeEntry> ReadEntryAsync(CancellationToken cancellationToken)
+    {
+        var status = _released ?? await ReadStatusAsync(live: true, cancellationToken).ConfigureAwait(false);
+        var shards = status.Shards.Select(s => new ShardPosition(s.Shard, s.Stream, _counters.LastPublished.GetValueOrDefault(s.Stream)?.Sequence ?? 0, s.AppliedSequence)).ToList();
+        var tables = await TableSchemaReader.ReadAsync(Config.DbPath, cancellationToken).ConfigureAwait(false);
+        return new NodeEntry(NodeId, EngineVersion, Environment.MachineName, StartedAt, _entryState ?? _state, Config.Replicate, shards,
+            _reader?.PublishedSequence ?? 0, status.PendingChanges, status.QuarantinedMessages, tables, DateTimeOffset.UtcNow, _counters.LastError);
+    }
+
+    // Changes whenever the node publishes or applies a batch: the registry then writes the entry without waiting for the heartbeat.
+    private long ReadProgress() => _counters.PublishedBatches + _counters.AppliedBatches + (long)_state
+        + _shards.Sum(w => (long)w.Consumer.AppliedSequence);
+
+    private static string EngineVersion { get; } =
+        typeof(HarmonyNode).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
     private async Task ReleaseAsync()
     {
         if (_shards.Count > 0) await KeepLastStatusAsync().ConfigureAwait(false);
+        await WriteFinalEntryAsync().ConfigureAwait(false);
         foreach (var worker in _shards) await worker.DisposeAsync().ConfigureAwait(false);
         _shards.Clear();
         if (_quarantineConnections is not null) await _quarantineConnections.DisposeAsync().ConfigureAwait(false);
@@ -529,6 +588,16 @@ public sealed class HarmonyNode : IAsyncDisposable
         if (_metricsEndpoint is not null) await _metricsEndpoint.DisposeAsync().ConfigureAwait(false);
         (_health, _metricsEndpoint) = (null, null);
         (_reader, _capture, _messaging, _log, _embedded, _watcher, _scheduler, _snapshots) = (null, null, null, null, null, null, null, null);
+    }
+
+    // Others see at once that this node stopped (or failed) instead of waiting for its heartbeat to age.
+    private async Task WriteFinalEntryAsync()
+    {
+        if (_registry is null) return;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        _entryState = _state == NodeState.Faulted ? NodeState.Faulted : NodeState.Stopped;
+        await _registry.TryWriteAsync(timeout.Token).ConfigureAwait(false);
+        _registry = null;
     }
 
     // Read while the shards and the connection are still open, so a status asked for after the stop still shows them.

@@ -32,6 +32,18 @@ public sealed record HostArguments
 
     public bool ShowHelp { get; init; }
 
+    public bool ClusterStatus { get; init; }
+
+    public bool WaitReplicated { get; init; }
+
+    /// <summary><c>-json</c>: machine-readable output.</summary>
+    public bool Json { get; init; }
+
+    /// <summary><c>-timeout</c>: how long <c>-wait-replicated</c> waits.</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
     /// <summary>What to do; when several mode flags are given, the first here wins (Go checks -cleanup before -save-snapshot).</summary>
     public HostMode Mode =>
         ShowHelp ? HostMode.Help
@@ -39,6 +51,8 @@ public sealed record HostArguments
         : PrintConfig ? HostMode.PrintConfig
         : Cleanup ? HostMode.Cleanup
         : SaveSnapshot ? HostMode.SaveSnapshot
+        : ClusterStatus ? HostMode.ClusterStatus
+        : WaitReplicated ? HostMode.WaitReplicated
         : HostMode.Run;
 
     public ConfigurationOverrides ToOverrides() => new()
@@ -117,6 +131,10 @@ public sealed record HostArguments
             PrintConfig = Boolean(values, HostFlags.PrintConfig),
             ShowVersion = Boolean(values, HostFlags.Version),
             ShowHelp = Boolean(values, HostFlags.Help),
+            ClusterStatus = Boolean(values, HostFlags.ClusterStatus),
+            WaitReplicated = Boolean(values, HostFlags.WaitReplicated),
+            Json = Boolean(values, HostFlags.Json),
+            Timeout = Duration(values, HostFlags.Timeout) ?? DefaultTimeout,
         };
     }
 
@@ -133,6 +151,20 @@ public sealed record HostArguments
             "0" or "f" or "F" or "false" or "FALSE" or "False" => false,
             _ => throw new HostUsageException($"invalid boolean value \"{value}\" for -{name}; use -{name} or -{name}=false"),
         };
+    }
+
+    /// <summary>A Go duration with one unit (500ms, 90s, 2m, 1h), or a number of seconds.</summary>
+    private static TimeSpan? Duration(Dictionary<string, string> values, string name)
+    {
+        if (!values.TryGetValue(name, out var value)) return null;
+        var (number, unit) = value.EndsWith("ms", StringComparison.Ordinal) ? (value[..^2], 0.001)
+            : value.EndsWith('s') ? (value[..^1], 1.0)
+            : value.EndsWith('m') ? (value[..^1], 60.0)
+            : value.EndsWith('h') ? (value[..^1], 3600.0)
+            : (value, 1.0);
+        if (!double.TryParse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var amount) || amount <= 0 || amount * unit > 86_400 * 365)
+            throw new HostUsageException($"invalid value \"{value}\" for -{name}: expected a duration such as 90s, 2m or 500ms");
+        return TimeSpan.FromSeconds(amount * unit);
     }
 
     private static long? Unsigned(Dictionary<string, string> values, string name)

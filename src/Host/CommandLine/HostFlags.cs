@@ -1,6 +1,6 @@
 namespace HarmonyLite.Host.CommandLine;
 
-/// <summary>The flags <c>harmonylite</c> accepts: those of Go HarmonyLite plus <c>-print-config</c>.</summary>
+/// <summary>The flags <c>harmonylite</c> accepts: those of Go HarmonyLite plus <c>-print-config</c> and the cluster flags.</summary>
 public static class HostFlags
 {
     public const string Config = "config";
@@ -11,6 +11,10 @@ public static class HostFlags
     public const string Cleanup = "cleanup";
     public const string SaveSnapshot = "save-snapshot";
     public const string PrintConfig = "print-config";
+    public const string ClusterStatus = "cluster-status";
+    public const string WaitReplicated = "wait-replicated";
+    public const string Json = "json";
+    public const string Timeout = "timeout";
     public const string Version = "version";
     public const string Help = "help";
     public const string HealthCheck = "health-check";
@@ -29,6 +33,10 @@ public static class HostFlags
         new(HealthPath, HostFlagKind.Text, "PATH", "URL path of the health endpoint (health_check.path, default /health)"),
         new(Cleanup, HostFlagKind.Boolean, "", "remove HarmonyLite's triggers and change-log tables from the database, then exit"),
         new(SaveSnapshot, HostFlagKind.Boolean, "", "save a snapshot of the database, then exit"),
+        new(ClusterStatus, HostFlagKind.Boolean, "", "print every node of the cluster (state, lag per shard, staleness, schema differences), then exit"),
+        new(WaitReplicated, HostFlagKind.Boolean, "", "wait until every live node applied everything this node's database committed and the cluster published, then exit"),
+        new(Json, HostFlagKind.Boolean, "", "with -cluster-status: print JSON"),
+        new(Timeout, HostFlagKind.Text, "DURATION", "with -wait-replicated: how long to wait (e.g. 90s, 2m; default 60s)"),
         new(PrintConfig, HostFlagKind.Boolean, "", "print the effective configuration as JSON (secrets hidden), then exit"),
         new(Version, HostFlagKind.Boolean, "", "print the version, then exit"),
         new(Help, HostFlagKind.Boolean, "", "print this help, then exit (also -h)"),

@@ -1,3 +1,4 @@
+using HarmonyLite.Engine.Cluster;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Node;
 using HarmonyLite.Engine.Snapshots;
@@ -126,6 +127,16 @@ public sealed class SessionNode
     internal Task<SnapshotService> OpenSnapshotServiceAsync(CancellationToken cancellationToken) =>
         _node is { State: NodeState.Running } node
             ? EngineEntryPoints.OpenSnapshotServiceAsync(node, Log, cancellationToken)
+            : throw new SessionNodeNotRunningException(this);
+
+    /// <summary>Every node of the cluster, over the running node's NATS connection.</summary>
+    internal Task<ClusterStatus> ReadClusterStatusAsync(CancellationToken cancellationToken) =>
+        _node is { State: NodeState.Running } node ? node.ReadClusterStatusAsync(cancellationToken) : throw new SessionNodeNotRunningException(this);
+
+    /// <summary>Waits, over the running node's NATS connection, until every live node applied what this one committed.</summary>
+    internal Task<ReplicationResult> WaitReplicatedAsync(TimeSpan timeout, Action<ReplicationProgress> progress, CancellationToken cancellationToken) =>
+        _node is { State: NodeState.Running } node
+            ? node.WaitReplicatedAsync(timeout, "-Timeout", progress, cancellationToken)
             : throw new SessionNodeNotRunningException(this);
 
     /// <summary>The configuration with its secrets, for the engine only.</summary>

@@ -47,4 +47,22 @@ public sealed class KeyValueBucketTests : IClassFixture<NatsServerFixture>
         await Eventually.WaitUntilAsync(async () => await bucket.GetAsync("k", CancellationToken.None) is null, "the entry expiring", TimeSpan.FromSeconds(15));
         Assert.NotNull(await bucket.TryCreateAsync("k", "again"u8.ToArray(), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Read_all_lists_every_key_with_a_value_and_leaves_out_deleted_ones()
+    {
+        await using var connection = await TestMessaging.ConnectAsync(_nats.Url);
+        var bucket = await connection.OpenKeyValueBucketAsync(Settings(), NullLogger.Instance, CancellationToken.None);
+        Assert.Empty(await bucket.ReadAllAsync(CancellationToken.None));
+
+        await bucket.PutAsync("1", "a"u8.ToArray(), CancellationToken.None);
+        await bucket.PutAsync("2", "b"u8.ToArray(), CancellationToken.None);
+        var overwritten = await bucket.PutAsync("1", "a2"u8.ToArray(), CancellationToken.None);
+        var revision = await bucket.PutAsync("3", "c"u8.ToArray(), CancellationToken.None);
+        Assert.True(await bucket.TryDeleteAsync("3", revision, CancellationToken.None));
+
+        var entries = (await bucket.ReadAllAsync(CancellationToken.None)).OrderBy(e => e.Key).ToList();
+        Assert.Equal(["1", "2"], entries.Select(e => e.Key));
+        Assert.Equal(("a2", overwritten), (System.Text.Encoding.UTF8.GetString(entries[0].Value.Span), entries[0].Revision));
+    }
 }

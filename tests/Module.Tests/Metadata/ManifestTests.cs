@@ -7,7 +7,7 @@ namespace HarmonyLite.Module.Tests.Metadata;
 public sealed class ManifestTests : IDisposable
 {
     /// <summary>Note properties the cmdlets add to engine objects (CmdletOutput), which views may show.</summary>
-    private static readonly string[] NoteProperties = ["DatabasePath", "NodeId"];
+    private static readonly string[] NoteProperties = ["DatabasePath", "NodeId", "ClusterLag"];
 
     private readonly CmdletMetadata _metadata = new();
     private readonly ModuleManifest _manifest = ModuleManifest.Load(StagedModule.ManifestPath);
@@ -22,7 +22,7 @@ public sealed class ManifestTests : IDisposable
     public void CmdletsToExport_is_exactly_the_cmdlets_in_the_assembly()
     {
         var exported = _manifest.List("CmdletsToExport").Order(StringComparer.Ordinal).ToList();
-        Assert.Equal(12, exported.Count);
+        Assert.Equal(14, exported.Count);
         Assert.Equal(exported, _metadata.Cmdlets.Select(c => c.Name).ToList());
         Assert.Equal("HarmonyLite.PowerShell.dll", Assert.Single(_manifest.List("RootModule")));
     }

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Reflection;
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Cluster;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.EmbeddedNats;
@@ -68,6 +69,8 @@ public static class EngineErrorClassifier
         WireFormatException => new(ErrorCategory.InvalidData, "InvalidReplicationMessage"),
         SqliteException e => ClassifySqlite(e),
         OperationCanceledException => new(ErrorCategory.OperationStopped, "OperationStopped"),
+        ReplicationTimeoutException e => new(ErrorCategory.OperationTimeout, "ReplicationTimeout", e.Behind.Select(b => b.NodeId).ToArray()),
+        ReplicationWaitException => new(ErrorCategory.ResourceUnavailable, "NodeNotRunning"),
         TimeoutException => new(ErrorCategory.OperationTimeout, "Timeout"),
         UnauthorizedAccessException => new(ErrorCategory.PermissionDenied, "AccessDenied"),
         FileNotFoundException e => new(ErrorCategory.ObjectNotFound, "FileNotFound", e.FileName),
