@@ -594,9 +594,17 @@ public sealed class HarmonyNode : IAsyncDisposable
     private async Task WriteFinalEntryAsync()
     {
         if (_registry is null) return;
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
         _entryState = _state == NodeState.Faulted ? NodeState.Faulted : NodeState.Stopped;
-        await _registry.TryWriteAsync(timeout.Token).ConfigureAwait(false);
+        try
+        {
+            await _registry.TryWriteAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // The bucket cannot be reached (its server stopped first): the heartbeat ages instead, and the stop goes on.
+            _logger.LogDebug("Writing the final entry of node {NodeId} timed out", unchecked((ulong)NodeId));
+        }
         _registry = null;
     }
 
