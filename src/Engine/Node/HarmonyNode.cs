@@ -182,7 +182,11 @@ public sealed class HarmonyNode : IAsyncDisposable
     /// <remarks>A damaged snapshot leaves the database untouched; the plan is made again without it (an older snapshot, or the streams).</remarks>
     private async Task RestoreIfNeededAsync(string db, IReadOnlyList<StreamRange> ranges, CancellationToken cancellationToken)
     {
-        if (Config.Snapshot.Enabled) _snapshots = await SnapshotService.OpenAsync(Config, _loggerFactory, _messaging, cancellationToken).ConfigureAwait(false);
+        if (Config.Snapshot.Enabled)
+        {
+            _snapshots = await SnapshotService.OpenAsync(Config, _loggerFactory, _messaging, cancellationToken).ConfigureAwait(false);
+            _snapshots.StorePositions = StorePositionsAsync;
+        }
         var refused = new List<string>();
         while (true)
         {
@@ -220,6 +224,12 @@ public sealed class HarmonyNode : IAsyncDisposable
         var publisher = new ChangePublisher(ChangePublisherSettings.From(Config), reader, capture, _log!, watcher, _counters,
             _loggerFactory.CreateLogger("HarmonyLite.Publisher"));
         await publisher.PublishPendingAsync(cancellationToken, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores the positions the shards reached in memory, for a snapshot to record.</summary>
+    private async Task StorePositionsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var worker in _shards) await worker.Consumer.FlushPositionAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether every shard is applied up to its stream's last message and nothing waits in the quarantine.</summary>
@@ -333,13 +343,14 @@ public sealed class HarmonyNode : IAsyncDisposable
 
     /// <summary>
     /// The configured snapshot store, opened over this running node's own NATS connection (which stays the node's).
-    /// The positions the shards reached in memory are stored first, so a snapshot saved now records them.
+    /// Each save stores the positions the shards reached in memory first, so the snapshot records them.
     /// </summary>
     public async Task<SnapshotService> OpenSnapshotServiceAsync(ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
         var messaging = _messaging ?? throw new InvalidOperationException($"Node {unchecked((ulong)NodeId)} is {_state.ToString().ToLowerInvariant()}, not running.");
-        foreach (var worker in _shards) await worker.Consumer.FlushPositionAsync(cancellationToken).ConfigureAwait(false);
-        return await SnapshotService.OpenAsync(Config, loggerFactory, messaging, cancellationToken).ConfigureAwait(false);
+        var snapshots = await SnapshotService.OpenAsync(Config, loggerFactory, messaging, cancellationToken).ConfigureAwait(false);
+        snapshots.StorePositions = StorePositionsAsync;
+        return snapshots;
     }
 
     /// <summary>Every node of the cluster, from the cluster bucket over this node's own NATS connection.</summary>

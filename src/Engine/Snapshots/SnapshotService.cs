@@ -91,11 +91,19 @@ public sealed class SnapshotService : IAsyncDisposable
     /// Saves a snapshot now: writes a consistent copy, uploads it, checks the stored copy (listed, size and digest),
     /// and only then deletes the oldest beyond <c>snapshot.keep</c>. Returns what was saved.
     /// </summary>
+    /// <summary>
+    /// Run before each save's copy by the running node that owns this service: it stores the stream positions its
+    /// shards reached in memory (its own messages move them without a write), so the snapshot records them. Without
+    /// it a snapshot records positions up to a few seconds old, and may be too old to help a node that fell behind.
+    /// </summary>
+    public Func<CancellationToken, Task>? StorePositions { get; set; }
+
     public async Task<SnapshotMetadata> SaveAsync(CancellationToken cancellationToken)
     {
         await _exclusive.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (StorePositions is { } storePositions) await storePositions(cancellationToken).ConfigureAwait(false);
             var started = _clock.GetTimestamp();
             await using var file = await SnapshotWriter.WriteAsync(_config.DbPath, _config.NodeId, _clock, cancellationToken).ConfigureAwait(false);
             var metadata = file.Metadata;

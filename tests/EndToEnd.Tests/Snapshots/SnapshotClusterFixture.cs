@@ -33,8 +33,6 @@ public sealed class SnapshotClusterFixture : IAsyncLifetime
     {
         Replicas = 3,
         MaxEntries = MaxEntries,
-        // The database learns what was published at cleanup: the tests that wait for each row to be published wait less.
-        CleanupInterval = TimeSpan.FromMilliseconds(200),
         SnapshotToml = $"""
             [snapshot]
             enabled = true
