@@ -4,6 +4,7 @@ using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Codec.Wire;
 using HarmonyLite.Engine.Replication;
+using HarmonyLite.Engine.Snapshots;
 using HarmonyLite.Engine.Tests.Capture;
 using HarmonyLite.Engine.Tests.Codec;
 using HarmonyLite.Engine.Tests.Sqlite;
@@ -126,6 +127,31 @@ public sealed class ColumnMergeTests
         // Its delete ends the life the local update belongs to.
         await applier.ReapplyAsync(golden with { Changes = [users[2]] }, "old", 3, CancellationToken.None);
         Assert.Empty(await SqliteCli.QueryAsync(replica.Path, "SELECT * FROM users;"));
+    }
+
+    [Fact]
+    public async Task A_node_that_merges_a_snapshot_keeps_its_column_versions_and_merges_later_changes_like_the_source()
+    {
+        await using var node1 = await CapturedDatabase.CreateAsync(Schema, nodeId: 1);
+        await using var restored = await CapturedDatabase.CreateAsync(Schema, nodeId: 3);
+        await SqliteCli.RunAsync(node1.Path, "INSERT INTO t VALUES ('k', 1, 1, 1);");
+        var insert = (await node1.DrainAsync()).Single().Batch.Changes.Single();
+        await SqliteCli.RunAsync(node1.Path, "UPDATE t SET a = 2 WHERE id = 'k';");
+        var updateOfA = (await node1.DrainAsync()).Single().Batch.Changes.Single();
+
+        await using (var applier = await restored.OpenApplierAsync())
+            await applier.MergeAsync(SnapshotRows.ReadAsync(node1.Path, ["t"], CancellationToken.None), "s", 1, CancellationToken.None);
+        Assert.Equal(["k|2|1|1"], await SqliteCli.QueryAsync(restored.Path, "SELECT * FROM t;"));
+
+        // Of the row's life, older than node 1's update of a, newer than the insert: it loses a and wins b, on both.
+        var stale = new RowChange("t", ChangeOperation.Update, new RowVersion(updateOfA.Version.Hlc - 1, 9),
+            [new ColumnValue("id", "k"), new ColumnValue("a", "stale"), new ColumnValue("b", "newer")]) { Life = insert.Version };
+        Assert.True(stale.Version > insert.Version);
+        foreach (var node in new[] { node1, restored })
+        {
+            await ApplyAllAsync(node, [new PendingBatch(new ChangeBatch(9, "9-1", [stale]), 1, 1)]);
+            Assert.Equal(["k|2|newer|1"], await SqliteCli.QueryAsync(node.Path, "SELECT * FROM t;"));
+        }
     }
 
     /// <summary>One step of a writer: 0 insert (if absent), 1 update of some columns, 2 delete, 3 insert or replace, 4 catch up with another writer.</summary>
