@@ -22,7 +22,9 @@ New-Item -ItemType Directory $script:Work | Out-Null
 $script:NatsServers = [Collections.Generic.List[Diagnostics.Process]]::new()
 
 function Invoke-Sqlite([string] $Database, [string] $Sql) {
-    $output = $Sql | & sqlite3 $Database
+    # A busy timeout, as applications set one: a node writes its bookkeeping into the same file, and the shell's
+    # default of none fails on the first lock it meets.
+    $output = $Sql | & sqlite3 -cmd '.timeout 30000' $Database
     if ($LASTEXITCODE -ne 0) { throw "sqlite3 failed on $Database with: $Sql" }
     $output
 }
