@@ -32,6 +32,8 @@ public sealed class OutsideWriteCostBench : OutsideSuite
             var ratios = new List<double>();
             var plainRates = new List<double>();
             var nodeRates = new List<double>();
+            var captureRatios = new List<double>();
+            var clusterCores = new List<double>();
             var survived = new List<double>();
             for (var run = 1; run <= Settings.Runs; run++)
             {
@@ -39,8 +41,12 @@ public sealed class OutsideWriteCostBench : OutsideSuite
                 var plainBefore = await PlainSinglesAsync(template, directory.File("plain.db"), size, cancellationToken);
                 await using var cluster = await StartClusterAsync((_, path, _) => { File.Copy(template, path); return Task.CompletedTask; }, cancellationToken);
                 var settled = await cluster.WaitQuietAsync(TimeSpan.FromSeconds(3), TimeSpan.FromMinutes(5), cancellationToken);
+                var cpuBefore = ClusterCpu(cluster);
                 var node = await SinglesAsync(cluster[1].DatabasePath, size, cancellationToken);
+                // The cluster's share of the machine while the application wrote: the writer competes with it for cores.
+                var cores = (ClusterCpu(cluster) - cpuBefore).TotalSeconds / Seconds(node);
                 var replicated = await ReplicatedAsync(cluster, cancellationToken);
+                var captureOnly = await CaptureOnlySinglesAsync(cluster, directory.File("capture.db"), size, cancellationToken);
                 var plainAfter = await PlainSinglesAsync(template, directory.File("plain.db"), size, cancellationToken);
 
                 // Rates of the same number of rows: the mean time per row of the two plain runs against the node's.
@@ -49,15 +55,21 @@ public sealed class OutsideWriteCostBench : OutsideSuite
                 plainRates.Add(plainRate);
                 nodeRates.Add(nodeRate);
                 ratios.Add(plainRate / nodeRate);
+                captureRatios.Add(plainRate / Rate(captureOnly));
+                clusterCores.Add(cores);
                 var dead = DeadNodes(cluster);
                 survived.Add(dead.Length == 0 ? 1 : 0);
-                report.Note(Name, $"{size:N0} rows, run {run}: no HarmonyLite {Describe(plainBefore)}, and after {Describe(plainAfter)}; node running {Describe(node)}; "
-                    + $"nodes quiet {settled.TotalSeconds:N1} s after start; {replicated}{(dead.Length > 0 ? "; " + dead : "")}");
+                report.Note(Name, $"{size:N0} rows, run {run}: no HarmonyLite {Describe(plainBefore)}, and after {Describe(plainAfter)}; node running {Describe(node)}, the nodes and their "
+                    + $"nats-servers using {cores:N2} cores meanwhile; capture triggers, nodes stopped, {Describe(captureOnly)}; nodes quiet {settled.TotalSeconds:N1} s after start; {replicated}{(dead.Length > 0 ? "; " + dead : "")}");
             }
             report.Figure(Name, $"single-row writes, node running / no HarmonyLite, {size:N0} rows in table", ratios, "x", BenchGoal.AtMost(1.3, "x"));
             report.Figure(Name, $"  no HarmonyLite, {Settings.Singles:N0} single-row writes, {size:N0} rows in table", plainRates, "rows/s", null);
             report.Figure(Name, $"  node running, {Settings.Singles:N0} single-row writes, {size:N0} rows in table", nodeRates, "rows/s", null);
             report.Figure(Name, $"  every node survived the writes, {size:N0} rows in table", survived, "runs", BenchGoal.Holds("no node stops"));
+            // What bounds the figure: the triggers' own cost, and the cores the cluster takes from the application.
+            report.Figure(Name, $"  capture triggers only (nodes stopped) / no HarmonyLite, {size:N0} rows in table", captureRatios, "x", null);
+            report.Figure(Name, $"  cores used by the 3 nodes and their nats-servers during the writes ({Environment.ProcessorCount} cores)",
+                clusterCores, "cores", null);
             File.Delete(template);
         }
     }
@@ -70,11 +82,32 @@ public sealed class OutsideWriteCostBench : OutsideSuite
         return result;
     }
 
+    /// <summary>
+    /// The same writes into node 1's database with the nodes stopped: the triggers stay, nothing reads or replicates.
+    /// The table holds the node run's rows too by then; capture does not grow with the table (issue 15), so it compares.
+    /// </summary>
+    private async Task<JsonElement> CaptureOnlySinglesAsync(Sidecars.SidecarCluster cluster, string path, int size, CancellationToken cancellationToken)
+    {
+        foreach (var node in cluster.Nodes) await node.StopAsync();
+        File.Copy(cluster[1].DatabasePath, path, overwrite: true);
+        var walPath = cluster[1].DatabasePath + "-wal";
+        if (File.Exists(walPath)) File.Copy(walPath, path + "-wal", overwrite: true);
+        var result = await SinglesAsync(path, size + Settings.Singles, cancellationToken);
+        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        return result;
+    }
+
+    private static TimeSpan ClusterCpu(Sidecars.SidecarCluster cluster) =>
+        cluster.Nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + node.CpuTime());
+
+    private static double Seconds(JsonElement singles) => singles.GetProperty("seconds").GetDouble();
+
     private static double Rate(JsonElement singles) => singles.GetProperty("rows_per_s").GetDouble();
 
-    private Task<JsonElement> SinglesAsync(string database, int size, CancellationToken cancellationToken) =>
+    /// <summary>The application's single-row writes, ids after <paramref name="rowsThere"/>.</summary>
+    private Task<JsonElement> SinglesAsync(string database, int rowsThere, CancellationToken cancellationToken) =>
         OutsideWriter.RunAsync("singles", Settings.SinglesTimeout + TimeSpan.FromMinutes(2), cancellationToken,
-            "--db", database, "--rows", Number(Settings.Singles), "--start", Number(size + 1),
+            "--db", database, "--rows", Number(Settings.Singles), "--start", Number(rowsThere + 1),
             "--max-seconds", Settings.SinglesTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture));
 
     /// <summary>Whether the writes reached every node within a bounded wait (reported, not part of the figure).</summary>

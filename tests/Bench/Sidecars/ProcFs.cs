@@ -24,6 +24,19 @@ internal static class ProcFs
         return long.Parse(kilobytes, NumberStyles.None, CultureInfo.InvariantCulture) * 1024;
     }
 
+    /// <summary>CPU time the process has used, user and system (utime + stime); null when the process is gone.</summary>
+    public static TimeSpan? CpuTime(int processId)
+    {
+        // Fields after "(comm) " start at state (field 3): utime is field 14, stime field 15, in clock ticks.
+        if (StatFields(processId) is not { Length: > 12 } fields) return null;
+        var ticks = long.Parse(fields[11], NumberStyles.None, CultureInfo.InvariantCulture)
+            + long.Parse(fields[12], NumberStyles.None, CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / (double)ClockTicksPerSecond);
+    }
+
+    // sysconf(_SC_CLK_TCK) is 100 on every Linux kernel configuration in use.
+    private const int ClockTicksPerSecond = 100;
+
     /// <summary>The processes whose parent is <paramref name="parentId"/> and whose name (comm) is <paramref name="name"/>.</summary>
     public static IReadOnlyList<int> Children(int parentId, string name) =>
         AllProcesses().Where(p => ParentOf(p) == parentId && NameOf(p) == name).ToList();

@@ -207,6 +207,11 @@ public sealed partial class SidecarNode : IAsyncDisposable
         return new NodeMemory(Id, node, server);
     }
 
+    /// <summary>CPU time used so far by the sidecar and its nats-server child (parts not running count zero).</summary>
+    public TimeSpan CpuTime() =>
+        (ProcessId is int id ? ProcFs.CpuTime(id) ?? TimeSpan.Zero : TimeSpan.Zero)
+        + (NatsServerId() is int child ? ProcFs.CpuTime(child) ?? TimeSpan.Zero : TimeSpan.Zero);
+
     private async Task WatchAsync(Process process)
     {
         await process.WaitForExitAsync();
