@@ -189,8 +189,11 @@ internal static partial class CaptureSqlBuilder
             // Rows of earlier builds have no life: it is their version until now, kept as the life from here on.
             var update = $"  UPDATE {_versions} SET life_hlc = coalesce(life_hlc, hlc), life_node = coalesce(life_node, node_id), "
                 + $"hlc = {NextVersion}, node_id = {node}{string.Concat(slots)} WHERE {KeyMatch(definition, "NEW")};\n";
-            var mask = string.Join(" || ", definition.Columns.Select((c, i) => isKey[i] ? "'1'" : Changed(c)));
-            var values = string.Concat(definition.Columns.Select((c, i) => isKey[i] ? $", NEW.{Q(c)}" : $", CASE WHEN {Changed(c)} THEN NEW.{Q(c)} END"));
+            // The log reads which columns changed back from the version row the UPDATE above just wrote: a changed
+            // column's clock is the row's new version, which is past every clock the row had. One integer comparison
+            // a column instead of comparing OLD and NEW again (the comparison is most of a wide update's cost).
+            var mask = string.Join(" || ", definition.Columns.Select((c, i) => isKey[i] ? "'1'" : $"({WasVersioned(i)})"));
+            var values = string.Concat(definition.Columns.Select((c, i) => isKey[i] ? $", NEW.{Q(c)}" : $", CASE WHEN {WasVersioned(i)} THEN NEW.{Q(c)} END"));
             var log = $"  INSERT INTO {_changes}(generation, op, hlc, node_id, life_hlc, life_node, mask{ValueColumns(definition.Columns)}) "
                 + $"SELECT {generation}, {(int)ChangeOperation.Update}, v.hlc, v.node_id, v.life_hlc, v.life_node, {mask}{values} FROM {_versions} AS v WHERE {KeyMatch(definition, "NEW", "v.")};\n";
             var escaped = $"  INSERT INTO {_changes}(generation, op, hlc, node_id{ValueColumns(definition.Columns)}) "
@@ -198,6 +201,8 @@ internal static partial class CaptureSqlBuilder
             // In this order: the log rows are made before the escaped row gets its version row.
             return update + log + escaped + CreateVersionRow("NEW", tombstone: false);
         }
+
+        private static string WasVersioned(int column) => $"v.{Q(ColumnClock(column))} IS v.hlc";
 
         /// <summary>A life event on an existing version row: new version and life, no column versions.</summary>
         private string SetLife(string row, bool tombstone)

@@ -106,6 +106,27 @@ public sealed class ColumnMergeTests
     }
 
     [Fact]
+    public async Task Successive_updates_each_carry_only_the_columns_they_changed_storage_class_included()
+    {
+        await using var node = await CapturedDatabase.CreateAsync(Schema, nodeId: 1);
+        await SqliteCli.RunAsync(node.Path, """
+            INSERT INTO t VALUES ('k', 1, 'b', x'00');
+            UPDATE t SET a = 2 WHERE id = 'k';
+            UPDATE t SET b = 'B' WHERE id = 'k';
+            UPDATE t SET a = a, b = b, c = c WHERE id = 'k';
+            UPDATE t SET a = 2.0 WHERE id = 'k';
+            UPDATE t SET c = x'01', a = 2.0 WHERE id = 'k';
+            """);
+
+        var changes = (await node.DrainAsync()).SelectMany(b => b.Batch.Changes).ToList();
+
+        // SET a = a changes nothing and is not captured; 2 -> 2.0 changes the storage class and is.
+        Assert.Equal([["id", "a", "b", "c"], ["id", "a"], ["id", "b"], ["id", "a"], ["id", "c"]],
+            changes.Select(c => c.Columns.Select(v => v.Name).ToArray()).ToArray());
+        Assert.Equal(2.0, changes[3].Columns[1].Value);
+    }
+
+    [Fact]
     public async Task A_row_level_message_of_the_release_before_applies_its_whole_row_updates_win_or_lose_as_a_whole()
     {
         // The golden "operations" message, version 1: users 1 inserted as 'ann', updated to 'anne', deleted; all three
