@@ -1,9 +1,13 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using System.Diagnostics;
 using System.Text.Json;
+using HarmonyLite.Engine.Capture;
+using HarmonyLite.Engine.Node;
 using HarmonyLite.EndToEnd.Tests.Harness;
 using HarmonyLite.TestSupport;
+using Microsoft.Data.Sqlite;
 using Xunit;
 
 namespace HarmonyLite.EndToEnd.Tests;
@@ -221,7 +225,160 @@ public sealed class ObservabilityTests
         Assert.Contains($"health_check.bind = \"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}\"", error.Message);
     }
 
-    private static async Task<JsonElement> WaitForHealthAsync(ClusterHarness cluster, HttpClient http, string url, HttpStatusCode expected, string what)
+    [Fact]
+    public async Task A_trigger_dropped_by_another_program_makes_the_node_answer_503_until_it_reinstalls_capture()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        var port = FreePort.Next();
+        await using var cluster = await ClusterHarness.StartAsync(new ClusterSettings
+        {
+            Nodes = 1,
+            Routed = false,
+            Schema = Schema,
+            Node = _ => new NodeSettings { NatsUrls = [server.Url], ExtraToml = Health(port, "/health", detailed: true) },
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var url = $"http://{Loopback(port)}/health";
+        await WaitForHealthAsync(cluster, http, url, HttpStatusCode.OK, "the node healthy");
+        var trigger = CaptureArtifactNames.InsertTrigger("notes");
+        var present = $"SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = '{trigger}';";
+
+        // The node reinstalls capture once it notices the schema change, within a poll: the shell takes the write lock
+        // right after its drop, so the node cannot put the trigger back while the endpoint is asked. Should the node be
+        // quicker than the shell, the trigger is back already and the drop is tried again.
+        await using var shell = await OpenSqliteShell.OpenAsync(cluster[1].Database.Path);
+        Assert.Equal("ready", await shell.QueryLineAsync(".timeout 30000\nSELECT 'ready';"));
+        var dropped = false;
+        for (var attempt = 1; attempt <= 5 && !dropped; attempt++)
+        {
+            dropped = await shell.QueryLineAsync($"DROP TRIGGER \"{trigger}\"; BEGIN IMMEDIATE; {present}") == "0";
+            if (!dropped) Assert.Equal("again", await shell.QueryLineAsync("COMMIT; SELECT 'again';"));
+        }
+        Assert.True(dropped, $"the node put {trigger} back before the shell took the write lock, 5 times");
+
+        var missing = await WaitForHealthAsync(cluster, http, url, HttpStatusCode.ServiceUnavailable, "503 once a trigger of notes is gone");
+        Assert.False(missing.GetProperty("cdc_installed").GetBoolean());
+        Assert.True(missing.GetProperty("db_connected").GetBoolean() && missing.GetProperty("nats_connected").GetBoolean(),
+            missing.ToString());
+        Assert.Equal("running", missing.GetProperty("state").GetString());
+        Assert.Equal(1, missing.GetProperty("tables_tracked").GetInt32());
+        Assert.Contains("capture is missing on table(s) notes: their triggers were removed", Problems(missing));
+
+        // Released, the node notices the schema change and reinstalls the trigger by itself: healthy again.
+        Assert.Equal("released", await shell.QueryLineAsync("COMMIT; SELECT 'released';"));
+        var back = await WaitForHealthAsync(cluster, http, url, HttpStatusCode.OK, "200 once the node reinstalled capture");
+        Assert.True(back.GetProperty("cdc_installed").GetBoolean());
+        Assert.Equal(1L, await cluster[1].Database.ScalarAsync(present));
+        var versions = NodeDatabase.Quote(CaptureArtifactNames.Versions("notes"));
+        var before = (long)(await cluster[1].Database.ScalarAsync($"SELECT count(*) FROM {versions}"))!;
+        await cluster[1].Database.ExecuteAsync("INSERT INTO notes VALUES ('after', 'captured by the reinstalled trigger');");
+        Assert.Equal(before + 1, (long)(await cluster[1].Database.ScalarAsync($"SELECT count(*) FROM {versions}"))!);
+        Assert.True(cluster[1].IsRunning);
+    }
+
+    [Fact]
+    public async Task A_node_an_application_keeps_from_applying_answers_503_stuck_and_200_once_released()
+    {
+        await using var server = await NatsServerProcess.StartAsync();
+        var port = FreePort.Next();
+        await using var cluster = await ClusterHarness.StartAsync(new ClusterSettings
+        {
+            Nodes = 2,
+            Routed = false,
+            Schema = Schema,
+            Node = id => new NodeSettings { NatsUrls = [server.Url], ExtraToml = id == 2 ? Health(port, "/health", detailed: true) : "" },
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var url = $"http://{Loopback(port)}/health";
+        await cluster[1].Database.ExecuteAsync("INSERT INTO notes VALUES ('n0', 'before the lock');");
+        await cluster.WaitForCountAsync("notes", 1);
+        await WaitForHealthAsync(cluster, http, url, HttpStatusCode.OK, "node 2 healthy", r => Lag(r) == 0);
+
+        // An application on node 2 keeps its write lock (an interactive sqlite3 shell in a transaction it never ends).
+        await using var shell = await OpenSqliteShell.OpenAsync(cluster[2].Database.Path);
+        Assert.Equal("held", await shell.QueryLineAsync(".timeout 30000\nBEGIN IMMEDIATE; SELECT 'held';"));
+        AssertWriteLocked(cluster[2].Database.Path);
+        await cluster[1].Database.ExecuteAsync("INSERT INTO notes VALUES ('n1', 'while node 2 is locked');");
+        var lagging = Stopwatch.StartNew();
+
+        // Waiting for an application is normal for a while: still healthy, lagging.
+        var waiting = await WaitForHealthAsync(cluster, http, url, HttpStatusCode.OK, "node 2 lagging and still 200", r => Lag(r) > 0);
+        Assert.Empty(Problems(waiting));
+        var stuck = await WaitForHealthAsync(cluster, http, url, HttpStatusCode.ServiceUnavailable, "503: applying is stuck",
+            r => Problems(r).Any(p => p.StartsWith($"applying {Stream} is stuck at sequence ", StringComparison.Ordinal)),
+            HarmonyNode.StuckAfter + TimeSpan.FromSeconds(60));
+        Assert.True(lagging.Elapsed >= HarmonyNode.StuckAfter - TimeSpan.FromSeconds(5),
+            $"stuck after {lagging.Elapsed.TotalSeconds:0.0} s, before {HarmonyNode.StuckAfter.TotalSeconds} s: {stuck}");
+        Assert.Equal("running", stuck.GetProperty("state").GetString());
+        Assert.True(stuck.GetProperty("db_connected").GetBoolean() && stuck.GetProperty("nats_connected").GetBoolean()
+            && stuck.GetProperty("cdc_installed").GetBoolean(), stuck.ToString());
+        Assert.Contains(Problems(stuck), p => p.EndsWith("while 1 message(s) wait", StringComparison.Ordinal));
+
+        Assert.Equal("released", await shell.QueryLineAsync("COMMIT; SELECT 'released';"));
+        await WaitForHealthAsync(cluster, http, url, HttpStatusCode.OK, "200 once the application let go", r => Lag(r) == 0);
+        await cluster.WaitForCountAsync("notes", 2);
+        Assert.True(cluster[2].IsRunning);
+    }
+
+    [Fact]
+    public async Task A_node_that_fails_exits_with_code_1_and_takes_its_health_endpoint_with_it()
+    {
+        const long Kept = 3;
+        await using var server = await NatsServerProcess.StartAsync();
+        var port = FreePort.Next();
+        await using var cluster = await ClusterHarness.StartAsync(new ClusterSettings
+        {
+            Nodes = 2,
+            Routed = false,
+            Schema = Schema,
+            // Snapshots are off (the harness's default): a node the stream left behind has nothing to catch up from.
+            Node = id => new NodeSettings
+            {
+                NatsUrls = [server.Url],
+                MaxEntries = Kept,
+                ExtraToml = id == 2 ? Health(port, "/health", detailed: true) : "",
+            },
+        });
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var url = $"http://{Loopback(port)}/health";
+        await cluster[1].Database.ExecuteAsync("INSERT INTO notes VALUES ('n0', 'seen by both');");
+        await cluster.WaitForCountAsync("notes", 1);
+        await WaitForHealthAsync(cluster, http, url, HttpStatusCode.OK, "node 2 healthy");
+
+        await cluster[2].StopAsync();
+        // One message per row, each published before the next: the stream drops messages node 2 never applied.
+        for (var i = 1; i <= Kept + 2; i++)
+        {
+            await cluster[1].Database.ExecuteAsync($"INSERT INTO notes VALUES ('n{i}', 'while node 2 is down');");
+            await cluster.WaitUntilAsync(() => cluster[1].Database.HasPublishedEverythingAsync(), $"node 1 publishing row n{i}");
+        }
+
+        var started = cluster[2].Launch();
+        var answers = new List<HttpStatusCode>();
+        await cluster.WaitUntilAsync(async () =>
+        {
+            if (!cluster[2].IsRunning) return true;
+            try
+            {
+                using var answer = await http.GetAsync(url);
+                answers.Add(answer.StatusCode);
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet, or no more.
+            }
+            return false;
+        }, "node 2 stopping itself", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, cluster[2].ExitCode);
+        Assert.Contains(cluster[2].Log.LinesSince(started), l => l.Contains("snapshots are disabled", StringComparison.Ordinal));
+        Assert.DoesNotContain(HttpStatusCode.OK, answers);
+        // A failed sidecar does not linger half alive: the process is gone, and the probe finds nothing listening.
+        await Assert.ThrowsAsync<HttpRequestException>(() => http.GetAsync(url));
+    }
+
+    private static async Task<JsonElement> WaitForHealthAsync(ClusterHarness cluster, HttpClient http, string url,
+        HttpStatusCode expected, string what, Func<JsonElement, bool>? until = null, TimeSpan? timeout = null)
     {
         var last = "";
         JsonElement report = default;
@@ -231,9 +388,28 @@ public sealed class ObservabilityTests
             last = $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}";
             if (answer.StatusCode != expected) return false;
             report = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.Clone();
-            return true;
-        }, what, TimeSpan.FromSeconds(60), async () => $"last answer {last}\n{await cluster.DescribeAsync()}", TimeSpan.FromMilliseconds(100));
+            return until?.Invoke(report) ?? true;
+        }, what, timeout ?? TimeSpan.FromSeconds(60), async () => $"last answer {last}\n{await cluster.DescribeAsync()}",
+            TimeSpan.FromMilliseconds(100));
         return report;
+    }
+
+    private static List<string> Problems(JsonElement report) =>
+        report.GetProperty("problems").EnumerateArray().Select(p => p.GetString()!).ToList();
+
+    private static long Lag(JsonElement report) => report.GetProperty("shards").EnumerateArray().Sum(s => s.GetProperty("lag").GetInt64());
+
+    /// <summary>Fails unless another connection holds the write lock of <paramref name="database"/>.</summary>
+    private static void AssertWriteLocked(string database)
+    {
+        // Microsoft.Data.Sqlite retries a busy statement until its timeout: 1 s, not 0 (0 waits for ever).
+        using var probe = new SqliteConnection(
+            new SqliteConnectionStringBuilder { DataSource = database, Pooling = false, DefaultTimeout = 1 }.ToString());
+        probe.Open();
+        using var begin = probe.CreateCommand();
+        begin.CommandText = "BEGIN IMMEDIATE";
+        var error = Assert.Throws<SqliteException>(() => begin.ExecuteNonQuery());
+        Assert.Equal(5, error.SqliteErrorCode); // SQLITE_BUSY
     }
 
     // The OS may hand the same free port out twice in a row.

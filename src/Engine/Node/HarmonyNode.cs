@@ -39,7 +39,7 @@ public sealed class HarmonyNode : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<ShardWorker> _shards = new();
     private readonly ConcurrentDictionary<string, StreamRange> _lastRanges = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, (ulong Applied, DateTimeOffset Since)> _progress = new(StringComparer.Ordinal);
+    private readonly StuckShards _stuck = new(StuckAfter);
     private ApplyConnections? _quarantineConnections;
     private TombstonePurger? _purger;
     private readonly List<Task> _loops = new();
@@ -477,7 +477,7 @@ public sealed class HarmonyNode : IAsyncDisposable
             }
         }
         foreach (var shard in status?.Shards ?? [])
-            if (Stuck(shard) is { } stuck) problems.Add(stuck);
+            if (_stuck.Check(shard, DateTimeOffset.UtcNow) is { } stuck) problems.Add(stuck);
         ulong? leaseHolder = null;
         if (_scheduler is { } scheduler && connected)
         {
@@ -517,18 +517,6 @@ public sealed class HarmonyNode : IAsyncDisposable
     /// not moved for twice that long (between health checks) is stuck for good.
     /// </summary>
     public static readonly TimeSpan StuckAfter = ShardConsumer.StallTimeout * 2;
-
-    private string? Stuck(ShardStatus shard)
-    {
-        var now = DateTimeOffset.UtcNow;
-        var progress = _progress.AddOrUpdate(shard.Stream, _ => (shard.AppliedSequence, now),
-            (_, last) => last.Applied == shard.AppliedSequence ? last : (shard.AppliedSequence, now));
-        var still = now - progress.Since;
-        return shard.Lag > 0 && still > StuckAfter
-            ? $"applying {shard.Stream} is stuck at sequence {shard.AppliedSequence} for {still.TotalSeconds:0} s "
-              + $"while {shard.Lag} message(s) wait"
-            : null;
-    }
 
     // Before each scrape: levels only a read of NATS and the database can tell. A read that fails leaves the last values.
     private async Task RefreshMetricsAsync(CancellationToken cancellationToken)

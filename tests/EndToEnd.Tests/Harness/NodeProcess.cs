@@ -55,6 +55,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public int? ProcessId => _process?.Id;
 
+    /// <summary>The exit code of the last run once it exited; null while it runs or before it was started.</summary>
+    public int? ExitCode => _process is { HasExited: true } process ? process.ExitCode : null;
+
     /// <summary>nats-server processes this node's crashes left running (recorded by <see cref="KillAsync"/>).</summary>
     public IReadOnlyList<int> LeftBehindServers => _leftBehindServers;
 
