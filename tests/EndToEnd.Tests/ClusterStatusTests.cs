@@ -15,6 +15,10 @@ namespace HarmonyLite.EndToEnd.Tests;
 public sealed class ClusterStatusFixture : ClusterFixture
 {
     private readonly int[] _clientPorts = [FreePort.Next(), FreePort.Next(), FreePort.Next()];
+    private readonly int[] _healthPorts = [FreePort.Next(), FreePort.Next(), FreePort.Next()];
+
+    /// <summary>Node <paramref name="id"/>'s detailed health endpoint.</summary>
+    public string HealthUrl(int id) => $"http://127.0.0.1:{_healthPorts[id - 1]}/health";
 
     protected override ClusterSettings Settings => new()
     {
@@ -24,20 +28,33 @@ public sealed class ClusterStatusFixture : ClusterFixture
             CREATE TABLE notes(id INTEGER PRIMARY KEY NOT NULL, body TEXT NOT NULL);
             """,
         // Three copies of the streams and of the cluster bucket: the cluster outlives the node a test kills.
-        Node = id => new NodeSettings { NatsBindAddress = $"127.0.0.1:{_clientPorts[id - 1]}", Replicas = 3 },
+        Node = id => new NodeSettings
+        {
+            NatsBindAddress = $"127.0.0.1:{_clientPorts[id - 1]}",
+            Replicas = 3,
+            ExtraToml = $"[health_check]\nenable = true\nbind = \"127.0.0.1:{_healthPorts[id - 1]}\"\npath = \"/health\"\ndetailed = true\n\n",
+        },
     };
 }
 
 /// <summary>
 /// The cluster bucket seen from outside the nodes: <c>-cluster-status</c>, the
-/// replication wait (<c>-wait-replicated</c>) succeeding and timing out, and a schema difference after ALTER TABLE.
-/// Each test leaves all three nodes running and caught up.
+/// replication wait (<c>-wait-replicated</c>) succeeding and timing out, and a schema difference after ALTER TABLE;
+/// and the same facts in the nodes' detailed health reports. Each test leaves all three nodes running and caught up.
 /// </summary>
-public sealed class ClusterStatusTests : IClassFixture<ClusterStatusFixture>
+public sealed class ClusterStatusTests : IClassFixture<ClusterStatusFixture>, IDisposable
 {
+    private readonly ClusterStatusFixture _fixture;
     private readonly ClusterHarness _cluster;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public ClusterStatusTests(ClusterStatusFixture fixture) => _cluster = fixture.Cluster;
+    public ClusterStatusTests(ClusterStatusFixture fixture)
+    {
+        _fixture = fixture;
+        _cluster = fixture.Cluster;
+    }
+
+    public void Dispose() => _http.Dispose();
 
     [Fact]
     public async Task Cluster_status_lists_all_three_nodes_with_the_positions_of_every_shard()
@@ -66,6 +83,19 @@ public sealed class ClusterStatusTests : IClassFixture<ClusterStatusFixture>
         Assert.All(nodes, n => Assert.False(n.GetProperty("is_stale").GetBoolean()));
         Assert.All(nodes, n => Assert.Equal("Running", n.GetProperty("state").GetString()));
         Assert.All(nodes, n => Assert.True(n.GetProperty("entry").GetProperty("table_schemas").TryGetProperty("items", out _), run.Output));
+
+        // Every node's health report shows what the cluster status shows (the same ClusterFacts): all live, nobody behind.
+        foreach (var id in new[] { 1, 2, 3 })
+        {
+            var report = await WaitForHealthAsync(id, r => ClusterOf(r) is { } cluster
+                && cluster.Live.SequenceEqual([1UL, 2UL, 3UL]) && cluster.Stale.Count == 0 && cluster.SchemaDiffers.Count == 0
+                && ShardsOf(r).All(s => s.ClusterLag == 0 && s.NodesBehind.Count == 0), $"node {id}'s health: three live nodes, cluster_lag 0");
+            var facts = ClusterFacts.From(await ReadStatusAsync(id));
+            Assert.Equal(facts.LiveNodes, ClusterOf(report)!.Live);
+            Assert.Equal(facts.Shards.Select(s => s.Stream).Order(StringComparer.Ordinal),
+                ShardsOf(report).Select(s => s.Stream).Order(StringComparer.Ordinal));
+            Assert.Equal("healthy", report.GetProperty("status").GetString());
+        }
     }
 
     [Fact]
@@ -94,6 +124,15 @@ public sealed class ClusterStatusTests : IClassFixture<ClusterStatusFixture>
         try
         {
             await _cluster[1].Database.ExecuteAsync("INSERT INTO items(id, body) VALUES (3001, 'while 3 is frozen');");
+            // Before its heartbeat ages into stale (9 s), the frozen node is live and behind in the others' health reports,
+            // which stay healthy: another node's lag is news, not this node's health.
+            foreach (var id in new[] { 1, 2 })
+            {
+                var report = await WaitForHealthAsync(id, r => ShardsOf(r).Any(s => s.NodesBehind.SequenceEqual([3UL]) && s.ClusterLag == 1),
+                    $"node 3 in nodes_behind in node {id}'s health", TimeSpan.FromSeconds(5));
+                Assert.Equal("healthy", report.GetProperty("status").GetString());
+                Assert.Contains(3UL, ClusterOf(report)!.Live);
+            }
             var timeout = await Assert.ThrowsAsync<ReplicationTimeoutException>(() =>
                 ReplicationWaiter.WaitAsync(config, TimeSpan.FromSeconds(8), "-timeout", null, CancellationToken.None));
             var behind = Assert.Single(timeout.Behind, b => b.NodeId == 3);
@@ -101,6 +140,10 @@ public sealed class ClusterStatusTests : IClassFixture<ClusterStatusFixture>
             Assert.Contains("node 3", timeout.Message, StringComparison.Ordinal);
             Assert.Contains("-timeout 8 s", timeout.Message, StringComparison.Ordinal);
             Assert.Contains("behind by 1 message(s) on harmonylite-changes-1", timeout.Message, StringComparison.Ordinal);
+            // Once stale it is no longer live, so no longer counted behind: the health report lists it as stale instead.
+            await WaitForHealthAsync(1, r => ClusterOf(r) is { Stale: [3UL] } cluster && !cluster.Live.Contains(3UL)
+                && ShardsOf(r).All(s => s.NodesBehind.Count == 0 && s.ClusterLag == 0), "node 3 stale in node 1's health",
+                ClusterBucket.StaleAfter + TimeSpan.FromSeconds(10));
         }
         finally
         {
@@ -160,6 +203,40 @@ public sealed class ClusterStatusTests : IClassFixture<ClusterStatusFixture>
             var status = await ReadStatusAsync(3);
             return status.SchemaDifferences.Count == 0 && status.Nodes.All(n => n.Entry.QuarantinedMessages == 0);
         }, "no schema difference and empty quarantines once every node has the column");
+    }
+
+    private sealed record HealthCluster(IReadOnlyList<ulong> Live, IReadOnlyList<ulong> Stale, IReadOnlyList<string> SchemaDiffers);
+
+    private sealed record HealthShard(string Stream, ulong? ClusterLag, IReadOnlyList<ulong> NodesBehind);
+
+    private static HealthCluster? ClusterOf(JsonElement report) =>
+        report.GetProperty("cluster") is { ValueKind: JsonValueKind.Object } cluster
+            ? new HealthCluster(Ids(cluster.GetProperty("live_nodes")), Ids(cluster.GetProperty("stale_nodes")),
+                cluster.GetProperty("schema_differs").EnumerateArray().Select(t => t.GetString()!).ToList())
+            : null;
+
+    private static List<HealthShard> ShardsOf(JsonElement report) => report.GetProperty("shards").EnumerateArray()
+        .Select(s => new HealthShard(s.GetProperty("stream").GetString()!,
+            s.GetProperty("cluster_lag").ValueKind == JsonValueKind.Null ? null : s.GetProperty("cluster_lag").GetUInt64(),
+            s.GetProperty("nodes_behind").ValueKind == JsonValueKind.Null ? [] : Ids(s.GetProperty("nodes_behind"))))
+        .ToList();
+
+    private static List<ulong> Ids(JsonElement array) => array.EnumerateArray().Select(e => e.GetUInt64()).ToList();
+
+    /// <summary>Asks node <paramref name="id"/>'s health endpoint until its report satisfies <paramref name="condition"/>.</summary>
+    private async Task<JsonElement> WaitForHealthAsync(int id, Func<JsonElement, bool> condition, string what, TimeSpan? timeout = null)
+    {
+        var last = "";
+        JsonElement report = default;
+        await Eventually.WaitUntilAsync(async () =>
+        {
+            using var answer = await _http.GetAsync(_fixture.HealthUrl(id));
+            last = $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}";
+            report = JsonDocument.Parse(await answer.Content.ReadAsStringAsync()).RootElement.Clone();
+            return condition(report);
+        }, what, timeout ?? ClusterHarness.ReplicationTimeout, async () => $"last answer {last}\n{await _cluster.DescribeAsync()}",
+            TimeSpan.FromMilliseconds(100));
+        return report;
     }
 
     // While the killed node's server was the bucket's stream leader, the others elect a new one: a read may time out meanwhile.

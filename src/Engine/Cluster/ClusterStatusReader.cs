@@ -29,6 +29,13 @@ public static class ClusterStatusReader
         return Build(bucket.Name, entries, ranges, DateTimeOffset.UtcNow);
     }
 
+    /// <summary>Against stream ranges the caller just read (the health report has them): one bucket read, no stream reads.</summary>
+    internal static async Task<ClusterStatus> ReadAsync(ClusterBucket bucket, IReadOnlyList<StreamRange> ranges, CancellationToken cancellationToken)
+    {
+        var entries = await bucket.ReadAllAsync(cancellationToken).ConfigureAwait(false);
+        return Build(bucket.Name, entries, ranges, DateTimeOffset.UtcNow);
+    }
+
     /// <summary>The status of <paramref name="entries"/> at <paramref name="now"/>, against the streams' <paramref name="ranges"/> (shard 1 first).</summary>
     internal static ClusterStatus Build(string bucket, IReadOnlyList<NodeEntry> entries, IReadOnlyList<StreamRange> ranges, DateTimeOffset now)
     {

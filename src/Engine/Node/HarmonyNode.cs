@@ -491,6 +491,7 @@ public sealed class HarmonyNode : IAsyncDisposable
                 // The lease is news, not health.
             }
         }
+        var cluster = status is not null && connected ? await TryReadClusterFactsAsync(status, cancellationToken).ConfigureAwait(false) : null;
         return new HealthReport
         {
             NodeId = unchecked((ulong)NodeId),
@@ -503,13 +504,40 @@ public sealed class HarmonyNode : IAsyncDisposable
             LastPublishedEvent = Latest(_counters.LastPublished),
             State = state.ToString().ToLowerInvariant(),
             Problems = problems,
-            Shards = status?.Shards.Select(s => new ShardHealth(s.Stream, s.AppliedSequence, s.LastSequence, s.Lag)).ToList() ?? [],
+            Shards = status?.Shards.Select(s => new ShardHealth(s.Stream, s.AppliedSequence, s.LastSequence, s.Lag,
+                cluster?.Shard(s.Stream).ClusterLag, cluster?.Shard(s.Stream).NodesBehind)).ToList() ?? [],
             QuarantinedMessages = status?.QuarantinedMessages ?? 0,
             SnapshotLeaseHolder = leaseHolder,
+            Cluster = cluster,
         };
 
         static DateTimeOffset? Latest(IReadOnlyDictionary<string, StreamMark> marks) =>
             marks.Count == 0 ? null : marks.Values.Max(m => m.At);
+    }
+
+    /// <summary>How long the health report waits for the cluster bucket, well inside <see cref="HealthEndpoint.ReportTimeout"/>.</summary>
+    private static readonly TimeSpan ClusterReadTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The cluster's facts for the health report: one read of the cluster bucket, against the stream ranges the report
+    /// just read. Cluster facts are news, not health: a read that fails or is slow gives null and is never a problem of
+    /// this node (the bucket's leader may be another server that is being replaced).
+    /// </summary>
+    private async Task<ClusterFacts?> TryReadClusterFactsAsync(NodeStatus status, CancellationToken cancellationToken)
+    {
+        if (_clusterBucket is not { } bucket) return null;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(ClusterReadTimeout);
+        try
+        {
+            var ranges = status.Shards.Select(s => new StreamRange(s.Stream, s.FirstSequence, s.LastSequence)).ToList();
+            return ClusterFacts.From(await ClusterStatusReader.ReadAsync(bucket, ranges, timeout.Token).ConfigureAwait(false));
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            _logger.LogDebug("Reading the cluster bucket for the health report failed: {Error}", ex.Message);
+            return null;
+        }
     }
 
     /// <summary>

@@ -1,11 +1,12 @@
 using System.Reflection;
 using System.Text.Json.Serialization;
+using HarmonyLite.Engine.Cluster;
 
 namespace HarmonyLite.Engine.Observability;
 
 /// <summary>
 /// What the health endpoint answers: Go HarmonyLite's fields, then ours (the node's state, why it is unhealthy, per-shard
-/// progress, the quarantine, the snapshot lease). Healthy means: running, its database opens, NATS is connected and
+/// progress, the quarantine, the snapshot lease, the cluster bucket's facts). Healthy means: running, its database opens, NATS is connected and
 /// every watched table captures its writes.
 /// </summary>
 public sealed record HealthReport
@@ -37,6 +38,12 @@ public sealed record HealthReport
 
     /// <summary>The node holding the snapshot lease now; null when none does, or snapshots are off.</summary>
     [JsonPropertyName("snapshot_lease_holder")] public ulong? SnapshotLeaseHolder { get; init; }
+
+    /// <summary>
+    /// The cluster as the cluster bucket shows it (live and stale nodes, tables whose schema differs); null when it
+    /// could not be read. News, not health: it never makes the node unhealthy.
+    /// </summary>
+    [JsonPropertyName("cluster")] public ClusterFacts? Cluster { get; init; }
 
     [JsonIgnore] public bool IsHealthy => Problems.Count == 0;
 }

@@ -42,14 +42,15 @@ public sealed class GetHarmonyShardStatusCommand : ConfigurationCmdlet
 
     private void Write(IEnumerable<ShardStatus> shards, long nodeId, ClusterStatus? cluster)
     {
+        // The same facts the health report shows (ClusterFacts): computed in the engine, not here.
+        var facts = cluster is null ? null : ClusterFacts.From(cluster);
         foreach (var shard in shards)
         {
             var output = CmdletOutput.WithNodeId(shard, nodeId);
-            if (cluster is not null)
+            if (facts?.Shard(shard.Stream) is { } view)
             {
-                var live = cluster.Nodes.Where(n => n.IsLive).Select(n => (n.NodeId, Lag: n.Shards.FirstOrDefault(s => s.Stream == shard.Stream)?.Lag ?? 0)).ToList();
-                output.Properties.Add(new PSNoteProperty(ClusterLagNote, live.Count == 0 ? 0UL : live.Max(n => n.Lag)));
-                output.Properties.Add(new PSNoteProperty(NodesBehindNote, live.Where(n => n.Lag > 0).Select(n => n.NodeId).ToArray()));
+                output.Properties.Add(new PSNoteProperty(ClusterLagNote, view.ClusterLag));
+                output.Properties.Add(new PSNoteProperty(NodesBehindNote, view.NodesBehind.ToArray()));
             }
             WriteObject(output);
         }

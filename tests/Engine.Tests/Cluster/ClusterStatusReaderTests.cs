@@ -57,6 +57,32 @@ public sealed class ClusterStatusReaderTests
     }
 
     [Fact]
+    public void Cluster_facts_give_per_shard_the_greatest_lag_of_a_live_node_and_the_live_nodes_behind()
+    {
+        var status = ClusterStatusReader.Build("b", [
+            Entry(1),
+            Entry(2, applied1: 35, tables: new Dictionary<string, string> { ["books"] = "bbbb" }),
+            Entry(3, applied1: 38, applied2: 9),
+            // Neither stale nor stopped nodes count as behind: nobody waits for them.
+            Entry(4, applied1: 0, applied2: 0, age: TimeSpan.FromMinutes(1)),
+            Entry(5, applied1: 0, applied2: 0, state: NodeState.Stopped),
+        ], Ranges, Now);
+
+        var facts = ClusterFacts.From(status);
+
+        Assert.Equal([1UL, 2UL, 3UL], facts.LiveNodes);
+        Assert.Equal([4UL], facts.StaleNodes);
+        Assert.Equal(["books"], facts.SchemaDiffers);
+        Assert.Equal(5UL, facts.Shard("s-1").ClusterLag);
+        Assert.Equal([2UL, 3UL], facts.Shard("s-1").NodesBehind);
+        Assert.Equal(1UL, facts.Shard("s-2").ClusterLag);
+        Assert.Equal([3UL], facts.Shard("s-2").NodesBehind);
+        Assert.Equal((0UL, 0), (facts.Shard("elsewhere").ClusterLag, facts.Shard("elsewhere").NodesBehind.Count));
+        var json = JsonSerializer.Serialize(facts);
+        Assert.Equal("{\"live_nodes\":[1,2,3],\"stale_nodes\":[4],\"schema_differs\":[\"books\"]}", json);
+    }
+
+    [Fact]
     public void An_entry_reads_back_as_it_was_written_with_snake_case_names_and_state_names()
     {
         var entry = Entry(7);
