@@ -138,16 +138,9 @@ public sealed class ObservabilityTests
     public async Task A_node_that_lost_nats_or_its_database_answers_503_and_200_again_once_they_are_back()
     {
         await using var server = await NatsServerProcess.StartAsync();
-        var port = FreePort.Next();
-        await using var cluster = await ClusterHarness.StartAsync(new ClusterSettings
-        {
-            Nodes = 1,
-            Routed = false,
-            Schema = Schema,
-            Node = _ => new NodeSettings { NatsUrls = [server.Url], ExtraToml = Health(port, "/health", detailed: true) },
-        });
+        var (cluster, url) = await StartOneNodeAsync(server);
+        await using var owned = cluster;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var url = $"http://{Loopback(port)}/health";
         await WaitForHealthAsync(cluster, http, url, HttpStatusCode.OK, "the node healthy");
 
         await server.KillAsync();
@@ -229,16 +222,9 @@ public sealed class ObservabilityTests
     public async Task A_trigger_dropped_by_another_program_makes_the_node_answer_503_until_it_reinstalls_capture()
     {
         await using var server = await NatsServerProcess.StartAsync();
-        var port = FreePort.Next();
-        await using var cluster = await ClusterHarness.StartAsync(new ClusterSettings
-        {
-            Nodes = 1,
-            Routed = false,
-            Schema = Schema,
-            Node = _ => new NodeSettings { NatsUrls = [server.Url], ExtraToml = Health(port, "/health", detailed: true) },
-        });
+        var (cluster, url) = await StartOneNodeAsync(server);
+        await using var owned = cluster;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        var url = $"http://{Loopback(port)}/health";
         await WaitForHealthAsync(cluster, http, url, HttpStatusCode.OK, "the node healthy");
         var trigger = CaptureArtifactNames.InsertTrigger("notes");
         var present = $"SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' AND name = '{trigger}';";
@@ -425,6 +411,20 @@ public sealed class ObservabilityTests
     private static string Loopback(int port) => $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
 
     private static string Prometheus(int port) => $"[prometheus]\nenable = true\nbind = \"{Loopback(port)}\"\n\n";
+
+    /// <summary>One node on <paramref name="server"/> with a detailed health endpoint; its URL.</summary>
+    private static async Task<(ClusterHarness Cluster, string Url)> StartOneNodeAsync(NatsServerProcess server)
+    {
+        var port = FreePort.Next();
+        var cluster = await ClusterHarness.StartAsync(new ClusterSettings
+        {
+            Nodes = 1,
+            Routed = false,
+            Schema = Schema,
+            Node = _ => new NodeSettings { NatsUrls = [server.Url], ExtraToml = Health(port, "/health", detailed: true) },
+        });
+        return (cluster, $"http://{Loopback(port)}/health");
+    }
 
     private static string Health(int port, string path, bool detailed) =>
         $"[health_check]\nenable = true\nbind = \"{Loopback(port)}\"\npath = \"{path}\"\ndetailed = {(detailed ? "true" : "false")}\n\n";
