@@ -465,7 +465,8 @@ public sealed class HarmonyNode : IAsyncDisposable
                 : "capture is not installed in the database (no change log)");
 
         NodeStatus? status = null;
-        if (capture is not null)
+        // Without a change log there is no status to read (the read would throw); the problem above says why.
+        if (capture is { ChangeLogPresent: true })
         {
             try
             {
