@@ -26,8 +26,10 @@ import os
 import random
 import select
 import signal
+import socket
 import sqlite3
 import sys
+import threading
 import time
 
 BUSY_TIMEOUT_SECONDS = 60.0
@@ -148,6 +150,63 @@ class Observer:
                 "backstop_wakeups": self.backstop_wakeups}
 
 
+class NatsTap(threading.Thread):
+    """A plain core-NATS subscriber on a node's nats-server that notes when each message on the change-log subjects
+    passed that server (time.perf_counter()): where a probe's delay splits into capture and publish on node 1 and
+    delivery and apply on node 3. It speaks the text protocol itself (standard library only)."""
+
+    def __init__(self, url, subject_prefix):
+        super().__init__(daemon=True)
+        host, port = url.split("://")[-1].rsplit(":", 1)
+        self.sock = socket.create_connection((host, int(port)), timeout=10)
+        self.sock.settimeout(None)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.prefix = subject_prefix.encode()
+        self.times = []
+        self.lock = threading.Lock()
+        self.sock.sendall(b'CONNECT {"verbose":false,"pedantic":false,"headers":true,"lang":"python"}\r\nSUB > 1\r\nPING\r\n')
+        self.ready = threading.Event()
+        self.start()
+        if not self.ready.wait(10):
+            raise RuntimeError("nats-server at %s did not answer PING" % url)
+
+    def run(self):
+        buffer = b""
+        try:
+            while True:
+                data = self.sock.recv(1 << 16)
+                now = time.perf_counter()
+                if not data:
+                    return
+                buffer += data
+                while True:
+                    end = buffer.find(b"\r\n")
+                    if end < 0:
+                        break
+                    line = buffer[:end]
+                    if line.startswith(b"MSG ") or line.startswith(b"HMSG "):
+                        size = int(line.split()[-1])
+                        if len(buffer) < end + 2 + size + 2:
+                            break
+                        buffer = buffer[end + 2 + size + 2:]
+                        if line.split()[1].startswith(self.prefix):
+                            with self.lock:
+                                self.times.append(now)
+                        continue
+                    buffer = buffer[end + 2:]
+                    if line == b"PING":
+                        self.sock.sendall(b"PONG\r\n")
+                    elif line == b"PONG":
+                        self.ready.set()
+        except OSError:
+            return
+
+    def first_after(self, moment):
+        """When the first change-log message after `moment` passed the server, or None."""
+        with self.lock:
+            return next((t for t in self.times if t > moment), None)
+
+
 def cmd_schema(args):
     conn = sqlite3.connect(args.db, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
@@ -176,20 +235,30 @@ def cmd_probe(args):
     observer = Observer(args.observe, args.backstop_ms / 1000.0)
     insert = "INSERT INTO %s(id, sent) VALUES (?, ?)" % args.table
     probe = "SELECT 1 FROM %s WHERE id = ?" % args.table
-    delays, missing = [], []
+    tap = NatsTap(args.nats, args.subject_prefix) if args.nats else None
+    if tap:
+        sys.setswitchinterval(0.0002)  # the tap's thread notes a message as soon as it arrives, not 5 ms later
+    delays, commits, published, missing = [], [], [], []
     for n in range(args.warmup + args.count):
         row_id = args.start + n
         started = time.perf_counter()
         writer.execute(insert, (row_id, time.time()))
+        committed = time.perf_counter()
         seen = observer.wait(probe, (row_id,), time.monotonic() + args.timeout)
         elapsed = time.perf_counter() - started
         if seen is None:
             missing.append(row_id)
         elif n >= args.warmup:
             delays.append(elapsed * 1000.0)
+            commits.append((committed - started) * 1000.0)
+            # Probes are lone writes, and only node 1 writes: the first change-log message after the insert began is its own.
+            passed = tap.first_after(started) if tap else None
+            if passed is not None and passed - started <= elapsed:
+                published.append([(passed - started) * 1000.0, elapsed * 1000.0])
         # A pause with some jitter, so each probe is a lone write and not in step with a timer.
         time.sleep((args.pause_ms + random.uniform(0, args.pause_ms)) / 1000.0)
-    emit({"delays_ms": delays, "missing": missing, "observer": observer.counters()})
+    emit({"delays_ms": delays, "commit_ms": commits, "published_ms": published, "missing": missing,
+          "observer": observer.counters()})
 
 
 def cmd_bulk(args):
@@ -366,6 +435,8 @@ def main():
     p.add_argument("--pause-ms", type=float, default=10.0)
     p.add_argument("--backstop-ms", type=float, default=5.0)
     p.add_argument("--timeout", type=float, default=30.0, help="seconds a probe may take before it counts as missing")
+    p.add_argument("--nats", help="node 1's nats-server (nats://host:port): note when each probe's message passes it")
+    p.add_argument("--subject-prefix", default="harmonylite-change-log-")
     p.set_defaults(run=cmd_probe)
 
     p = sub.add_parser("bulk")
