@@ -59,4 +59,22 @@ public sealed partial class ReplicationTests
         await _cluster.WaitConvergedAsync("20,000 single-row writes on a 100,000-row table");
         Assert.All(_cluster.Nodes, n => Assert.True(n.IsRunning, $"node {n.Id} stopped:\n{n.Log.Tail(30)}"));
     }
+
+    [Fact]
+    public async Task An_application_with_a_one_second_busy_timeout_is_never_refused_while_its_node_applies_other_nodes_writes()
+    {
+        static string Inserts(int first, int count, int origin) =>
+            string.Concat(Enumerable.Range(first, count).Select(id => $"INSERT INTO contended VALUES ({id}, {origin});\n"));
+
+        // Node 2 writes a stream of single-row transactions, so node 1 keeps taking its write lock to apply them, while
+        // the application on node 1 writes its own with a busy timeout of 1 s: a node that kept the lock, or retook it
+        // before a waiting application could, would make one of them fail with "database is locked" (sqlite3 -bail).
+        var others = _cluster[2].Database.ExecuteAsync(Inserts(1, 3_000, 2));
+        await SqliteShell.RunAsync(_cluster[1].Database.Path, Inserts(100_001, 3_000, 1), TimeSpan.FromSeconds(1));
+        await others;
+
+        await _cluster.WaitForCountAsync("contended", 6_000);
+        await _cluster.WaitConvergedAsync("the application's writes beside the applied ones");
+        Assert.All(_cluster.Nodes, n => Assert.True(n.IsRunning, $"node {n.Id} stopped:\n{n.Log.Tail(30)}"));
+    }
 }

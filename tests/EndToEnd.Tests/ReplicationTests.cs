@@ -20,6 +20,7 @@ public sealed class ReplicationClusterFixture : ClusterFixture
         CREATE TABLE audit_trail(at TEXT, what TEXT);
         CREATE TABLE held(id TEXT PRIMARY KEY NOT NULL, note TEXT NOT NULL);
         CREATE TABLE counted(id INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+        CREATE TABLE contended(id INTEGER PRIMARY KEY, origin INTEGER NOT NULL);
         """;
 
     // Node 2 logs every batch it publishes with its size.

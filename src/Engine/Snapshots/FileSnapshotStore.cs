@@ -23,6 +23,33 @@ public sealed class FileSnapshotStore : ISnapshotStore
 
     public async Task PutAsync(SnapshotMetadata metadata, Stream content, CancellationToken cancellationToken)
     {
+        await PutAsync(metadata, async (dataPartial, token) =>
+        {
+            await using var file = new FileStream(dataPartial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous);
+            await content.CopyToAsync(file, 1 << 20, token).ConfigureAwait(false);
+            await file.FlushAsync(token).ConfigureAwait(false);
+            file.Flush(flushToDisk: true);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Takes the file: on this directory's file system that is a rename, so a save writes the database's bytes once
+    /// instead of twice (.NET copies it when the file is on another file system). It is fsynced before it is listed.
+    /// </summary>
+    public async Task PutFileAsync(SnapshotMetadata metadata, string path, IProgress<SnapshotTransfer>? progress, CancellationToken cancellationToken)
+    {
+        await PutAsync(metadata, (dataPartial, _) =>
+        {
+            File.Move(path, dataPartial, overwrite: true);
+            using (var file = new FileStream(dataPartial, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) file.Flush(flushToDisk: true);
+            return Task.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        progress?.Report(new SnapshotTransfer(metadata.Id, SnapshotTransferDirection.Upload, metadata.Size, metadata.Size));
+    }
+
+    /// <summary>Has <paramref name="writeData"/> write the data under a temporary name, then renames it and the metadata into place.</summary>
+    private async Task PutAsync(SnapshotMetadata metadata, Func<string, CancellationToken, Task> writeData, CancellationToken cancellationToken)
+    {
         ValidateId(metadata.Id);
         System.IO.Directory.CreateDirectory(Directory);
         var data = DataPath(metadata.Id);
@@ -31,12 +58,7 @@ public sealed class FileSnapshotStore : ISnapshotStore
         var metaPartial = meta + PartialExtension;
         try
         {
-            await using (var file = new FileStream(dataPartial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-            {
-                await content.CopyToAsync(file, 1 << 20, cancellationToken).ConfigureAwait(false);
-                await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-                file.Flush(flushToDisk: true);
-            }
+            await writeData(dataPartial, cancellationToken).ConfigureAwait(false);
             File.Move(dataPartial, data, overwrite: true);
             await File.WriteAllBytesAsync(metaPartial, SnapshotJson.Serialize(metadata), cancellationToken).ConfigureAwait(false);
             File.Move(metaPartial, meta, overwrite: true);

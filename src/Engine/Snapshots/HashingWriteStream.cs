@@ -2,7 +2,10 @@ using System.Security.Cryptography;
 
 namespace HarmonyLite.Engine.Snapshots;
 
-/// <summary>Writes through to another stream while counting and hashing the bytes, so a download is verified without reading it twice.</summary>
+/// <summary>
+/// Writes through to another stream while counting and hashing the bytes, so a download is verified without reading it
+/// twice. The bytes of one write are hashed in order, before the next write begins.
+/// </summary>
 internal sealed class HashingWriteStream : Stream
 {
     private readonly Stream _inner;
@@ -32,11 +35,19 @@ internal sealed class HashingWriteStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <summary>Hashes the buffer on another thread while the inner stream writes it: the hash costs no time of its own.</summary>
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        _sha.AppendData(buffer.Span);
+        var hashing = Task.Run(() => _sha.AppendData(buffer.Span), CancellationToken.None);
+        try
+        {
+            await _inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await hashing.ConfigureAwait(false); // before the caller reuses the buffer or writes the next one
+        }
         _written += buffer.Length;
-        return _inner.WriteAsync(buffer, cancellationToken);
     }
 
     public override void Flush() => _inner.Flush();

@@ -9,6 +9,18 @@ public interface ISnapshotStore : IAsyncDisposable
     /// <summary>Stores a complete snapshot. Readers never see a partial one: it appears only once fully written.</summary>
     Task PutAsync(SnapshotMetadata metadata, Stream content, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Stores the complete snapshot in the file at <paramref name="path"/>, reporting bytes to <paramref name="progress"/>.
+    /// A store may take the file (rename it into place) instead of copying it; the caller deletes whatever is left at
+    /// the path. By default the file is read and handed to <see cref="PutAsync"/>.
+    /// </summary>
+    async Task PutFileAsync(SnapshotMetadata metadata, string path, IProgress<SnapshotTransfer>? progress, CancellationToken cancellationToken)
+    {
+        var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+        await using var content = TransferProgressStream.Observe(file, progress, metadata, SnapshotTransferDirection.Upload);
+        await PutAsync(metadata, content, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Every complete snapshot, newest first.</summary>
     Task<IReadOnlyList<SnapshotMetadata>> ListAsync(CancellationToken cancellationToken);
 

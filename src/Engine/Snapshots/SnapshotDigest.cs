@@ -11,13 +11,18 @@ internal readonly record struct SnapshotDigest(long Size, string Sha256)
     {
         await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, BufferSize, FileOptions.Asynchronous | FileOptions.SequentialScan);
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = new byte[BufferSize];
+        // Two buffers: the next block is read while this one is hashed.
+        byte[][] buffers = [new byte[BufferSize], new byte[BufferSize]];
+        var current = 0;
         long size = 0;
-        int read;
-        while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        var read = await file.ReadAsync(buffers[current], cancellationToken).ConfigureAwait(false);
+        while (read > 0)
         {
-            sha.AppendData(buffer, 0, read);
+            var next = file.ReadAsync(buffers[1 - current], cancellationToken);
+            sha.AppendData(buffers[current], 0, read);
             size += read;
+            read = await next.ConfigureAwait(false);
+            current = 1 - current;
         }
         return new SnapshotDigest(size, Hex(sha.GetHashAndReset()));
     }

@@ -13,9 +13,11 @@ public sealed class SnapshotFile : IAsyncDisposable
 
     public SnapshotMetadata Metadata { get; }
 
-    /// <summary>The snapshot's bytes, for uploading.</summary>
-    public Stream OpenRead() =>
-        new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
+    /// <summary>How long the consistent copy took (<c>VACUUM INTO</c> and removing node-local state from it).</summary>
+    public TimeSpan CopyTime { get; init; }
+
+    /// <summary>How long hashing the copy took.</summary>
+    public TimeSpan HashTime { get; init; }
 
     public ValueTask DisposeAsync()
     {

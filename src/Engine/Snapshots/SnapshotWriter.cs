@@ -27,6 +27,7 @@ public static class SnapshotWriter
         try
         {
             DateTimeOffset createdAt;
+            var started = clock.GetTimestamp();
             await using (var source = await SqliteConnectionFactory.OpenAsync(database, null, cancellationToken).ConfigureAwait(false))
             {
                 createdAt = clock.GetUtcNow();
@@ -50,7 +51,9 @@ public static class SnapshotWriter
                     await ExecuteInterruptibleAsync(connection, "VACUUM", null, cancellationToken).ConfigureAwait(false);
             }
 
+            var copied = clock.GetElapsedTime(started);
             var digest = await SnapshotDigest.OfFileAsync(copy, cancellationToken).ConfigureAwait(false);
+            var hashed = clock.GetElapsedTime(started) - copied;
             var metadata = new SnapshotMetadata
             {
                 Id = SnapshotMetadata.NewId(createdAt, nodeId),
@@ -61,7 +64,7 @@ public static class SnapshotWriter
                 Size = digest.Size,
                 Sha256 = digest.Sha256,
             };
-            return new SnapshotFile(copy, metadata);
+            return new SnapshotFile(copy, metadata) { CopyTime = copied, HashTime = hashed };
         }
         catch
         {

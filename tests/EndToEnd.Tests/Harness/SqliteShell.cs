@@ -4,7 +4,8 @@ namespace HarmonyLite.EndToEnd.Tests.Harness;
 
 /// <summary>
 /// The sqlite3 command-line shell, run as a separate process: the way an outside program writes a replicated
-/// database. Every run waits up to 30 s for a lock a node holds instead of failing with "database is locked".
+/// database. A run waits up to 30 s (or the busy timeout given) for a lock a node holds instead of failing with
+/// "database is locked".
 /// </summary>
 public static class SqliteShell
 {
@@ -12,7 +13,12 @@ public static class SqliteShell
 
     /// <summary>Runs <paramref name="sql"/> (any number of statements) on <paramref name="databasePath"/>; returns what it printed, one row per line.</summary>
     /// <exception cref="InvalidOperationException">sqlite3 failed; the message has its error output and the SQL.</exception>
-    public static async Task<string> RunAsync(string databasePath, string sql, CancellationToken cancellationToken = default)
+    public static Task<string> RunAsync(string databasePath, string sql, CancellationToken cancellationToken = default) =>
+        RunAsync(databasePath, sql, TimeSpan.FromSeconds(30), cancellationToken);
+
+    /// <summary>Runs <paramref name="sql"/> waiting at most <paramref name="busyTimeout"/> for each lock (SQLite's busy_timeout).</summary>
+    /// <exception cref="InvalidOperationException">sqlite3 failed, e.g. "database is locked" after the busy timeout.</exception>
+    public static async Task<string> RunAsync(string databasePath, string sql, TimeSpan busyTimeout, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo("sqlite3")
         {
@@ -21,7 +27,7 @@ public static class SqliteShell
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-bail", "-batch", "-noheader", "-cmd", ".timeout 30000", databasePath }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "-bail", "-batch", "-noheader", "-cmd", $".timeout {(int)busyTimeout.TotalMilliseconds}", databasePath }) start.ArgumentList.Add(arg);
         using var process = Process.Start(start) ?? throw new InvalidOperationException("sqlite3 did not start; is the sqlite3 shell installed (apt-get install sqlite3)?");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);

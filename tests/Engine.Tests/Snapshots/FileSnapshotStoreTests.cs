@@ -43,6 +43,40 @@ public sealed class FileSnapshotStoreTests
     }
 
     [Fact]
+    public async Task A_file_is_taken_into_the_store_and_verifies_there()
+    {
+        using var dir = new TempDirectory();
+        await using var store = new FileSnapshotStore(dir.File("snapshots"));
+        var content = new byte[] { 5, 6, 7, 8 };
+        var metadata = Metadata(DateTimeOffset.UtcNow, content);
+        var file = dir.File("db.snapshot.tmp");
+        await File.WriteAllBytesAsync(file, content);
+        var reported = new List<SnapshotTransfer>();
+
+        await store.PutFileAsync(metadata, file, new SynchronousProgress<SnapshotTransfer>(reported.Add), CancellationToken.None);
+
+        Assert.False(File.Exists(file)); // renamed into place, not copied
+        Assert.Equal([metadata.Id], (await store.ListAsync(CancellationToken.None)).Select(m => m.Id));
+        await store.VerifyAsync(metadata, CancellationToken.None);
+        var copy = new MemoryStream();
+        await store.DownloadAsync(metadata.Id, copy, CancellationToken.None);
+        Assert.Equal(content, copy.ToArray());
+        Assert.Equal(content.Length, Assert.Single(reported).Bytes);
+        Assert.DoesNotContain(Directory.EnumerateFiles(dir.File("snapshots")), f => f.EndsWith(".partial", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_taken_leaves_no_listed_snapshot()
+    {
+        using var dir = new TempDirectory();
+        await using var store = new FileSnapshotStore(dir.File("snapshots"));
+        var metadata = Metadata(DateTimeOffset.UtcNow, new byte[] { 9 });
+        await Assert.ThrowsAsync<FileNotFoundException>(() => store.PutFileAsync(metadata, dir.File("gone.tmp"), null, CancellationToken.None));
+        Assert.Empty(await store.ListAsync(CancellationToken.None));
+        Assert.Empty(Directory.EnumerateFiles(dir.File("snapshots")));
+    }
+
+    [Fact]
     public async Task Metadata_of_a_newer_format_is_refused_with_a_clear_message()
     {
         using var dir = new TempDirectory();
@@ -63,6 +97,12 @@ public sealed class FileSnapshotStoreTests
         Size = content.Length,
         Sha256 = Convert.ToHexStringLower(SHA256.HashData(content)),
     };
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; posts to the thread pool, after the call returned).</summary>
+    private sealed class SynchronousProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public void Report(T value) => report(value);
+    }
 
     private sealed class FailingStream : MemoryStream
     {
