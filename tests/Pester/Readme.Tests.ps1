@@ -33,8 +33,9 @@ Describe 'The README' -Skip:$IsWindows {
             Copy-Item -LiteralPath (Join-Path $script:Root $file) $target
         }
         Set-Content (Join-Path $clone 'readme.ps1') $section
-        # The section as it is; the harness only fails the run on any error it wrote.
-        $run = Invoke-Pwsh "`$ErrorActionPreference = 'Continue'; . ./readme.ps1; if (`$Error.Count) { `$Error | Out-String | Write-Host; exit 1 }" -WorkingDirectory $clone -TimeoutSeconds 1200
+        # The section as it is; the harness only fails the run on any error it wrote, a native command's non-zero exit
+        # (sqlite3's "database is locked", say) included.
+        $run = Invoke-Pwsh "`$ErrorActionPreference = 'Continue'; `$PSNativeCommandUseErrorActionPreference = `$true; . ./readme.ps1; if (`$Error.Count) { `$Error | Out-String | Write-Host; exit 1 }" -WorkingDirectory $clone -TimeoutSeconds 1200
         $run.ExitCode | Should -Be 0 -Because "$($run.Output)`n$($run.Error)"
         $run.Output | Should -Match 'What if: .*would replicate Books'
         foreach ($db in $script:Quickstart) { Invoke-Sqlite $db 'SELECT title FROM Books WHERE id = 8;' | Should -Be 'Dune' }

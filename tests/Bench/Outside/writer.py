@@ -151,20 +151,21 @@ class Observer:
 
 
 class NatsTap(threading.Thread):
-    """A plain core-NATS subscriber on a node's nats-server that notes when each message on the change-log subjects
-    passed that server (time.perf_counter()): where a probe's delay splits into capture and publish on node 1 and
-    delivery and apply on node 3. It speaks the text protocol itself (standard library only)."""
+    """A plain core-NATS subscriber on a node's nats-server that notes when messages passed that server
+    (time.perf_counter()), labelled by `label(subject, reply)` (None: not noted). It speaks the text protocol itself
+    (standard library only)."""
 
-    def __init__(self, url, subject_prefix):
+    def __init__(self, url, subjects, label):
         super().__init__(daemon=True)
         host, port = url.split("://")[-1].rsplit(":", 1)
         self.sock = socket.create_connection((host, int(port)), timeout=10)
         self.sock.settimeout(None)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.prefix = subject_prefix.encode()
+        self.label = label
         self.times = []
         self.lock = threading.Lock()
-        self.sock.sendall(b'CONNECT {"verbose":false,"pedantic":false,"headers":true,"lang":"python"}\r\nSUB > 1\r\nPING\r\n')
+        subscribe = "".join("SUB %s %d\r\n" % (subject, n + 1) for n, subject in enumerate(subjects))
+        self.sock.sendall(('CONNECT {"verbose":false,"pedantic":false,"headers":true,"lang":"python"}\r\n%sPING\r\n' % subscribe).encode())
         self.ready = threading.Event()
         self.start()
         if not self.ready.wait(10):
@@ -189,9 +190,13 @@ class NatsTap(threading.Thread):
                         if len(buffer) < end + 2 + size + 2:
                             break
                         buffer = buffer[end + 2 + size + 2:]
-                        if line.split()[1].startswith(self.prefix):
+                        # MSG subject sid [reply] size; HMSG subject sid [reply] header-size size
+                        parts = line.decode().split()
+                        fixed = 4 if parts[0] == "MSG" else 5
+                        label = self.label(parts[1], parts[3] if len(parts) > fixed else "")
+                        if label:
                             with self.lock:
-                                self.times.append(now)
+                                self.times.append((now, label))
                         continue
                     buffer = buffer[end + 2:]
                     if line == b"PING":
@@ -201,10 +206,28 @@ class NatsTap(threading.Thread):
         except OSError:
             return
 
-    def first_after(self, moment):
-        """When the first change-log message after `moment` passed the server, or None."""
+    def first_after(self, moment, label):
+        """When the first message labelled `label` after `moment` passed the server, or None."""
         with self.lock:
-            return next((t for t in self.times if t > moment), None)
+            return next((t for t, l in self.times if t > moment and l == label), None)
+
+
+def change_log_tap(url, subject_prefix):
+    """Node 1's server: each message published on the change-log subjects."""
+    return NatsTap(url, [">"], lambda subject, reply: "published" if subject.startswith(subject_prefix) else None)
+
+
+def consumer_tap(url, consumer):
+    """The observed node's server: each message delivered to its consumer, and the node's ack of it (sent once applied)."""
+    marker = "." + consumer + "."
+
+    def label(subject, reply):
+        if reply.startswith("$JS.ACK.") and marker in reply:
+            return "delivered"
+        if subject.startswith("$JS.ACK.") and marker in subject:
+            return "acked"
+        return None
+    return NatsTap(url, ["_INBOX.>", "$JS.ACK.>"], label)
 
 
 def cmd_schema(args):
@@ -235,10 +258,11 @@ def cmd_probe(args):
     observer = Observer(args.observe, args.backstop_ms / 1000.0)
     insert = "INSERT INTO %s(id, sent) VALUES (?, ?)" % args.table
     probe = "SELECT 1 FROM %s WHERE id = ?" % args.table
-    tap = NatsTap(args.nats, args.subject_prefix) if args.nats else None
-    if tap:
-        sys.setswitchinterval(0.0002)  # the tap's thread notes a message as soon as it arrives, not 5 ms later
-    delays, commits, published, missing = [], [], [], []
+    tap = change_log_tap(args.nats, args.subject_prefix) if args.nats else None
+    far = consumer_tap(args.observe_nats, args.consumer) if args.observe_nats and args.consumer else None
+    if tap or far:
+        sys.setswitchinterval(0.0002)  # a tap's thread notes a message as soon as it arrives, not 5 ms later
+    delays, commits, splits, missing, probes = [], [], [], [], []
     for n in range(args.warmup + args.count):
         row_id = args.start + n
         started = time.perf_counter()
@@ -251,13 +275,24 @@ def cmd_probe(args):
         elif n >= args.warmup:
             delays.append(elapsed * 1000.0)
             commits.append((committed - started) * 1000.0)
-            # Probes are lone writes, and only node 1 writes: the first change-log message after the insert began is its own.
-            passed = tap.first_after(started) if tap else None
-            if passed is not None and passed - started <= elapsed:
-                published.append([(passed - started) * 1000.0, elapsed * 1000.0])
+            probes.append((started, elapsed))
         # A pause with some jitter, so each probe is a lone write and not in step with a timer.
         time.sleep((args.pause_ms + random.uniform(0, args.pause_ms)) / 1000.0)
-    emit({"delays_ms": delays, "commit_ms": commits, "published_ms": published, "missing": missing,
+    # Probes are lone writes and only node 1 writes: the first change-log message after a probe began is its own, and
+    # so are the first delivery to the observed node's consumer after that and the first ack after the delivery (the
+    # ack may come after the row was seen, so this is read once every probe is done).
+    time.sleep(0.1)
+    for n, (started, elapsed) in enumerate(probes):
+        until = probes[n + 1][0] if n + 1 < len(probes) else float("inf")
+        published = tap.first_after(started, "published") if tap else None
+        delivered = far.first_after(published or started, "delivered") if far else None
+        acked = far.first_after(delivered, "acked") if far and delivered else None
+        split = [(m - started) * 1000.0 if m is not None and m < until else None for m in (published, delivered, acked)]
+        if any(m is not None for m in split):
+            splits.append(split + [elapsed * 1000.0])
+    # split_ms: per probe, ms after the insert began until its message passed node 1's server, was delivered to the
+    # observed node, and was acked by it (None where not seen), then the whole delay.
+    emit({"delays_ms": delays, "commit_ms": commits, "split_ms": splits, "missing": missing,
           "observer": observer.counters()})
 
 
@@ -436,6 +471,8 @@ def main():
     p.add_argument("--backstop-ms", type=float, default=5.0)
     p.add_argument("--timeout", type=float, default=30.0, help="seconds a probe may take before it counts as missing")
     p.add_argument("--nats", help="node 1's nats-server (nats://host:port): note when each probe's message passes it")
+    p.add_argument("--observe-nats", help="the observed node's nats-server: note deliveries to its consumer and its acks")
+    p.add_argument("--consumer", help="the observed node's consumer name, e.g. harmonylite-node-3")
     p.add_argument("--subject-prefix", default="harmonylite-change-log-")
     p.set_defaults(run=cmd_probe)
 

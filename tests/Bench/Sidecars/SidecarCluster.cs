@@ -146,38 +146,28 @@ public sealed class SidecarCluster : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits until no node's database or -wal file has changed for <paramref name="quiet"/>: whatever the nodes do at start
-    /// (installing capture, catching up) is over. Returns how long that took.
+    /// Waits until the nodes and their nats-servers together use under 5% of a core for <paramref name="idle"/>: work a
+    /// start set off (capture's install publishing the rows it found, the other nodes applying them) is over, even where
+    /// it writes no file. Returns how long that took.
     /// </summary>
-    public async Task<TimeSpan> WaitQuietAsync(TimeSpan quiet, TimeSpan timeout, CancellationToken cancellationToken)
+    public async Task<TimeSpan> WaitIdleAsync(TimeSpan idle, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var started = DateTime.UtcNow;
-        var last = FileStates();
-        var changedAt = DateTime.UtcNow;
-        while (DateTime.UtcNow - changedAt < quiet)
+        var idleSince = DateTime.UtcNow;
+        var cpu = Cpu();
+        while (DateTime.UtcNow - idleSince < idle)
         {
             if (DateTime.UtcNow - started > timeout)
-                throw new TimeoutException($"The nodes' databases were still changing {timeout.TotalSeconds:N0} s after the start.\n{await DescribeAsync()}");
-            await Task.Delay(100, cancellationToken);
-            var now = FileStates();
-            if (now != last)
-            {
-                last = now;
-                changedAt = DateTime.UtcNow;
-            }
+                throw new TimeoutException($"The nodes were still busy {timeout.TotalSeconds:N0} s after the start.\n{await DescribeAsync()}");
+            var before = DateTime.UtcNow;
+            await Task.Delay(1000, cancellationToken);
+            var now = Cpu();
+            if ((now - cpu).TotalSeconds > 0.05 * (DateTime.UtcNow - before).TotalSeconds) idleSince = DateTime.UtcNow;
+            cpu = now;
         }
-        return changedAt - started;
-    }
+        return idleSince - started;
 
-    private string FileStates()
-    {
-        var state = new StringBuilder();
-        foreach (var file in _nodes.SelectMany(n => new[] { n.DatabasePath, n.DatabasePath + "-wal" }))
-        {
-            var info = new FileInfo(file);
-            if (info.Exists) state.Append(info.Length).Append('@').Append(info.LastWriteTimeUtc.Ticks).Append(';');
-        }
-        return state.ToString();
+        TimeSpan Cpu() => _nodes.Aggregate(TimeSpan.Zero, (sum, node) => sum + node.CpuTime());
     }
 
     /// <summary>Every node for a report: running or not, its exits, its row counts and digest, and the tail of its log.</summary>
