@@ -84,12 +84,20 @@ public sealed class ChangeReader : IAsyncDisposable
     /// the same batch with the same id (or a longer one when more transactions fit since), so a retried publish is
     /// recognised as a duplicate.
     /// </summary>
-    public async Task<PendingBatch?> ReadPendingAsync(int maxChanges, CancellationToken cancellationToken)
+    /// <param name="maxChanges">Most changes a batch takes when transactions can be kept whole within it.</param>
+    /// <param name="cutAbove">
+    /// When set, a batch never holds more changes than this, even if that ends it inside a group of transactions whose
+    /// boundaries are unknown (<see cref="PendingBatch.Cut"/>): for a group too large for one message.
+    /// </param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    public async Task<PendingBatch?> ReadPendingAsync(int maxChanges, CancellationToken cancellationToken, int? cutAbove = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxChanges, 1);
+        if (cutAbove is int most) ArgumentOutOfRangeException.ThrowIfLessThan(most, 1, nameof(cutAbove));
         var published = PublishedSequence;
         var changes = new List<RowChange>();
         long through;
+        var cut = false;
         await using (var transaction = await SqliteTransactionScope.BeginReadAsync(_connection, cancellationToken).ConfigureAwait(false))
         {
             var last = ReadLastChange();
@@ -97,6 +105,7 @@ public sealed class ChangeReader : IAsyncDisposable
             // The last number this snapshot sees is a transaction boundary; remember it so a backlog can be split there later.
             _boundaries.Add(last);
             through = ChooseBatchEnd(published, last, maxChanges);
+            if (cutAbove is int cap && through - published > cap) (through, cut) = (published + cap, true);
             ReadChanges(await RefreshAsync(cancellationToken).ConfigureAwait(false), published, through, changes);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -104,7 +113,7 @@ public sealed class ChangeReader : IAsyncDisposable
         if (changes.Count != through - published)
             throw new InvalidDataException($"The change log of '{_databasePath}' holds {changes.Count} changes numbered {published + 1} to {through}, expected {through - published}; the change-log table was changed outside HarmonyLite. Remove capture and install it again.");
         var batch = new ChangeBatch(NodeId, OwnBatchIdPrefix + $"{published + 1}-{through}", changes);
-        return new PendingBatch(batch, published + 1, through);
+        return new PendingBatch(batch, published + 1, through) { Cut = cut };
     }
 
     /// <summary>

@@ -25,6 +25,9 @@ public sealed class ChangePublisher
     private readonly NodeCounters _counters;
     private readonly ILogger _logger;
     private readonly int _scanMaxChanges;
+
+    /// <summary>Set while a group of changes too large for one message is published in parts: the most a part takes.</summary>
+    private int? _cutAbove;
     private readonly TimeSpan _cleanupInterval;
     private readonly bool _publish;
     private readonly OwnStreamSequences? _ownSequences;
@@ -96,10 +99,11 @@ public sealed class ChangePublisher
         var batches = 0;
         while (!stopping.IsCancellationRequested)
         {
-            var pending = await _reader.ReadPendingAsync(_scanMaxChanges, aborting).ConfigureAwait(false);
+            var pending = await _reader.ReadPendingAsync(_scanMaxChanges, aborting, _cutAbove).ConfigureAwait(false);
             if (pending is null) break;
-            if (_publish) await PublishAsync(pending, aborting).ConfigureAwait(false);
+            if (_publish && !await PublishAsync(pending, aborting).ConfigureAwait(false)) continue; // too large: read it again, cut smaller
             _reader.MarkPublished(pending);
+            if (!pending.Cut) _cutAbove = null; // past the group that was too large
             batches++;
         }
         return batches;
@@ -112,7 +116,8 @@ public sealed class ChangePublisher
         CaptureReportLog.Write(_logger, report, onlyChanges: true);
     }
 
-    private async Task PublishAsync(PendingBatch pending, CancellationToken cancellationToken)
+    /// <summary>Publishes the batch, retrying until it is stored; false when it is too large for one message and can be cut.</summary>
+    private async Task<bool> PublishAsync(PendingBatch pending, CancellationToken cancellationToken)
     {
         var batch = pending.Batch;
         var shard = _topology.ShardFor(batch.BatchId);
@@ -127,7 +132,18 @@ public sealed class ChangePublisher
                 _counters.Published(ack.Stream, ack.Sequence, batch);
                 _logger.LogDebug("Published batch {BatchId} ({Changes} changes, {Bytes} bytes) to {Stream} at {Sequence}{Duplicate}",
                     batch.BatchId, batch.Changes.Count, payload.Length, ack.Stream, ack.Sequence, ack.Duplicate ? " (duplicate, already stored)" : "");
-                return;
+                return true;
+            }
+            catch (MessagePayloadTooLargeException) when (batch.Changes.Count > 1)
+            {
+                // A backlog whose transaction boundaries the reader never saw (rows capture found at install, or
+                // written while publishing was held up) comes as one group: publish it in parts rather than never.
+                if (_cutAbove is null)
+                    _logger.LogWarning("Changes {First} to {Last} ({Changes} changes, {Bytes} bytes) are more than the NATS server takes in one message; "
+                        + "publishing them in parts. A transaction among them may reach the other nodes in more than one part.",
+                        pending.FirstSequence, pending.LastSequence, batch.Changes.Count, payload.Length);
+                _cutAbove = Math.Max(1, batch.Changes.Count / 2);
+                return false;
             }
             catch (MessagePayloadTooLargeException ex)
             {

@@ -61,6 +61,42 @@ public sealed class ChangePublisherTests : IClassFixture<NatsServerFixture>
         await run;
     }
 
+    [Fact]
+    public async Task A_group_of_changes_too_large_for_one_message_is_published_in_parts()
+    {
+        using var dir = new TempDirectory();
+        var db = dir.File("app.db");
+        await using (var setup = new SqliteConnection($"Data Source={db};Pooling=False"))
+        {
+            await setup.OpenAsync();
+            // Rows already there when capture is installed: it captures them, and the reader sees them as one group whose
+            // transaction boundaries it never saw, 2.4 MB in all, more than nats-server's default max_payload of 1 MB.
+            await ExecuteAsync(setup, "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);"
+                + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 24) INSERT INTO t SELECT i, randomblob(100000) FROM n;");
+        }
+        await using var capture = await CaptureInstaller.OpenAsync(db, 1, null, CancellationToken.None);
+        await capture.InstallAsync(CancellationToken.None);
+        await using var reader = await ChangeReader.OpenAsync(db, 1, null, CancellationToken.None);
+        await using var connection = await TestMessaging.ConnectAsync(_nats.Url);
+        var topology = TestMessaging.UniqueTopology("parts");
+        var log = connection.OpenReplicationLog(topology, new HarmonyLite.Engine.Configuration.ReplicationLogConfig(), new ListLogger());
+        await log.EnsureStreamsAsync(CancellationToken.None);
+        using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromMilliseconds(50));
+        var logger = new ListLogger();
+        var publisher = new ChangePublisher(new ChangePublisherSettings(1, topology, 512, TimeSpan.FromSeconds(5), Compress: true, Publish: true),
+            reader, capture, log, watcher, new NodeCounters(), logger);
+
+        using var stop = new CancellationTokenSource();
+        var run = publisher.RunAsync(stop.Token, CancellationToken.None);
+        await Eventually.WaitUntilAsync(async () => await reader.CountPendingAsync(CancellationToken.None) == 0,
+            "all 24 rows published", describe: () => Task.FromResult(string.Join(" | ", logger.Messages)));
+        stop.Cancel();
+        await run;
+
+        Assert.True((await log.ReadRangeAsync(topology.StreamName(1), CancellationToken.None)).Messages >= 3, "published in at least 3 parts");
+        Assert.Single(logger.Messages, m => m.Contains("more than the NATS server takes in one message; publishing them in parts", StringComparison.Ordinal));
+    }
+
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         await using var command = connection.CreateCommand();
