@@ -46,6 +46,9 @@ public sealed class MessagingConnection : IAsyncDisposable
     /// <summary>The version of the server connected to, as it announced it.</summary>
     public string? ServerVersion => _nats.ServerInfo?.Version;
 
+    /// <summary>The largest message the connected server takes (its <c>max_payload</c>), once it said.</summary>
+    public long? MaxPayload => _nats.ServerInfo is { } info ? info.MaxPayload : null;
+
     /// <summary>How long a request (a JetStream API call, a publish ack) waits for its answer.</summary>
     public TimeSpan RequestTimeout => _options.Options.RequestTimeout;
 

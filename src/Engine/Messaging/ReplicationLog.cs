@@ -70,7 +70,7 @@ public sealed class ReplicationLog
         }
         catch (NatsPayloadTooLargeException ex)
         {
-            throw _connection.Statistics.Failed(new MessagePayloadTooLargeException(subject, payload.Length,
+            throw _connection.Statistics.Failed(new MessagePayloadTooLargeException(subject, payload.Length, _connection.MaxPayload,
                 $"Publishing {payload.Length} bytes to {subject} was refused: {ex.Message}.", ex));
         }
         catch (Exception ex) when (NatsErrors.IsNats(ex))

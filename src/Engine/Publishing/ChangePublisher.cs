@@ -134,7 +134,7 @@ public sealed class ChangePublisher
                     batch.BatchId, batch.Changes.Count, payload.Length, ack.Stream, ack.Sequence, ack.Duplicate ? " (duplicate, already stored)" : "");
                 return true;
             }
-            catch (MessagePayloadTooLargeException) when (batch.Changes.Count > 1)
+            catch (MessagePayloadTooLargeException ex) when (batch.Changes.Count > 1)
             {
                 // A backlog whose transaction boundaries the reader never saw (rows capture found at install, or
                 // written while publishing was held up) comes as one group: publish it in parts rather than never.
@@ -142,7 +142,9 @@ public sealed class ChangePublisher
                     _logger.LogWarning("Changes {First} to {Last} ({Changes} changes, {Bytes} bytes) are more than the NATS server takes in one message; "
                         + "publishing them in parts. A transaction among them may reach the other nodes in more than one part.",
                         pending.FirstSequence, pending.LastSequence, batch.Changes.Count, payload.Length);
-                _cutAbove = Math.Max(1, batch.Changes.Count / 2);
+                // Parts of about 3/4 of the server's limit by this batch's bytes per change (halves when it is unknown).
+                var fit = ex.MaxPayload is long max ? batch.Changes.Count * 0.75 * max / payload.Length : batch.Changes.Count / 2.0;
+                _cutAbove = (int)Math.Clamp(fit, 1, batch.Changes.Count - 1);
                 return false;
             }
             catch (MessagePayloadTooLargeException ex)

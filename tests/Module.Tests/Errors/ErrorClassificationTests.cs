@@ -30,7 +30,7 @@ public sealed class ErrorClassificationTests : IDisposable
         { new MessagingUnavailableException("no server"), ErrorCategory.ConnectionError, "NatsConnection" },
         { new MessagingAuthenticationException("nats://a:4222", "refused"), ErrorCategory.AuthenticationError, "NatsAuthorization" },
         { new MessagingSettingsException("nats.seed_file", "unreadable"), ErrorCategory.InvalidArgument, "InvalidNatsSettings" },
-        { new MessagePayloadTooLargeException("changes-1", 9_000_000, "too large"), ErrorCategory.LimitsExceeded, "NatsPayloadTooLarge" },
+        { new MessagePayloadTooLargeException("changes-1", 9_000_000, 1_048_576, "too large"), ErrorCategory.LimitsExceeded, "NatsPayloadTooLarge" },
         { new MessagingRefusedException(MessagingRefusal.LimitReached, "stream x", "insufficient resources"), ErrorCategory.QuotaExceeded, "JetStreamApi" },
         { new MessagingRefusedException(MessagingRefusal.NotFound, "stream x", "stream not found"), ErrorCategory.ObjectNotFound, "JetStreamApi" },
         { new MessagingRefusedException(MessagingRefusal.NotEnabled, "stream x", "jetstream not enabled"), ErrorCategory.NotEnabled, "JetStreamNotEnabled" },
