@@ -1,5 +1,6 @@
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Common;
+using HarmonyLite.Engine.Messaging;
 using HarmonyLite.Engine.Publishing;
 using HarmonyLite.Engine.Sqlite;
 using HarmonyLite.Engine.Tests.Messaging;
@@ -21,22 +22,9 @@ public sealed class ChangePublisherTests : IClassFixture<NatsServerFixture>
     {
         using var dir = new TempDirectory();
         var db = dir.File("app.db");
-        await using (var setup = new SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            await setup.OpenAsync();
-            await ExecuteAsync(setup, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
-        }
-        await using var capture = await CaptureInstaller.OpenAsync(db, 1, null, CancellationToken.None);
-        await capture.InstallAsync(CancellationToken.None);
-        await using var reader = await ChangeReader.OpenAsync(db, 1, new SqliteConnectionOptions { BusyTimeout = TimeSpan.FromMilliseconds(100) }, CancellationToken.None);
-        await using var connection = await TestMessaging.ConnectAsync(_nats.Url);
-        var topology = TestMessaging.UniqueTopology("busy");
-        var log = connection.OpenReplicationLog(topology, new HarmonyLite.Engine.Configuration.ReplicationLogConfig(), new ListLogger());
-        await log.EnsureStreamsAsync(CancellationToken.None);
-        using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromMilliseconds(50));
-        var logger = new ListLogger();
-        var publisher = new ChangePublisher(new ChangePublisherSettings(1, topology, 512, TimeSpan.FromSeconds(5), Compress: true, Publish: true),
-            reader, capture, log, watcher, new NodeCounters(), logger);
+        await using var under = await PublisherUnderTest.OpenAsync(_nats.Url, db, "CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);", "busy",
+            new SqliteConnectionOptions { BusyTimeout = TimeSpan.FromMilliseconds(100) });
+        var (publisher, reader, log, topology, logger) = (under.Publisher, under.Reader, under.Log, under.Topology, under.Logger);
 
         // An application writes a row and keeps its write transaction open, far longer than the reader's busy timeout.
         await using var application = new SqliteConnection($"Data Source={db};Pooling=False");
@@ -65,26 +53,11 @@ public sealed class ChangePublisherTests : IClassFixture<NatsServerFixture>
     public async Task A_group_of_changes_too_large_for_one_message_is_published_in_parts()
     {
         using var dir = new TempDirectory();
-        var db = dir.File("app.db");
-        await using (var setup = new SqliteConnection($"Data Source={db};Pooling=False"))
-        {
-            await setup.OpenAsync();
-            // Rows already there when capture is installed: it captures them, and the reader sees them as one group whose
-            // transaction boundaries it never saw, 2.4 MB in all, more than nats-server's default max_payload of 1 MB.
-            await ExecuteAsync(setup, "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);"
-                + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 24) INSERT INTO t SELECT i, randomblob(100000) FROM n;");
-        }
-        await using var capture = await CaptureInstaller.OpenAsync(db, 1, null, CancellationToken.None);
-        await capture.InstallAsync(CancellationToken.None);
-        await using var reader = await ChangeReader.OpenAsync(db, 1, null, CancellationToken.None);
-        await using var connection = await TestMessaging.ConnectAsync(_nats.Url);
-        var topology = TestMessaging.UniqueTopology("parts");
-        var log = connection.OpenReplicationLog(topology, new HarmonyLite.Engine.Configuration.ReplicationLogConfig(), new ListLogger());
-        await log.EnsureStreamsAsync(CancellationToken.None);
-        using var watcher = new DatabaseChangeWatcher(db, TimeSpan.FromMilliseconds(50));
-        var logger = new ListLogger();
-        var publisher = new ChangePublisher(new ChangePublisherSettings(1, topology, 512, TimeSpan.FromSeconds(5), Compress: true, Publish: true),
-            reader, capture, log, watcher, new NodeCounters(), logger);
+        // Rows already there when capture is installed: it captures them, and the reader sees them as one group whose
+        // transaction boundaries it never saw, 2.4 MB in all, more than nats-server's default max_payload of 1 MB.
+        await using var under = await PublisherUnderTest.OpenAsync(_nats.Url, dir.File("app.db"), "CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB);"
+            + "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 24) INSERT INTO t SELECT i, randomblob(100000) FROM n;", "parts");
+        var (publisher, reader, log, topology, logger) = (under.Publisher, under.Reader, under.Log, under.Topology, under.Logger);
 
         using var stop = new CancellationTokenSource();
         var run = publisher.RunAsync(stop.Token, CancellationToken.None);
@@ -95,6 +68,49 @@ public sealed class ChangePublisherTests : IClassFixture<NatsServerFixture>
 
         Assert.True((await log.ReadRangeAsync(topology.StreamName(1), CancellationToken.None)).Messages >= 3, "published in at least 3 parts");
         Assert.Single(logger.Messages, m => m.Contains("more than the NATS server takes in one message; publishing them in parts", StringComparison.Ordinal));
+    }
+
+    /// <summary>A database made with some SQL, capture installed on it, and a publisher to a stream of its own.</summary>
+    private sealed class PublisherUnderTest : IAsyncDisposable
+    {
+        private CaptureInstaller _capture = null!;
+        private MessagingConnection _connection = null!;
+        private DatabaseChangeWatcher _watcher = null!;
+
+        public ChangeReader Reader { get; private set; } = null!;
+        public ReplicationLog Log { get; private set; } = null!;
+        public ReplicationTopology Topology { get; private set; } = null!;
+        public ChangePublisher Publisher { get; private set; } = null!;
+        public ListLogger Logger { get; } = new();
+
+        public static async Task<PublisherUnderTest> OpenAsync(string natsUrl, string db, string schema, string name, SqliteConnectionOptions? readerOptions = null)
+        {
+            await using (var setup = new SqliteConnection($"Data Source={db};Pooling=False"))
+            {
+                await setup.OpenAsync();
+                await ExecuteAsync(setup, schema);
+            }
+            var under = new PublisherUnderTest();
+            under._capture = await CaptureInstaller.OpenAsync(db, 1, null, CancellationToken.None);
+            await under._capture.InstallAsync(CancellationToken.None);
+            under.Reader = await ChangeReader.OpenAsync(db, 1, readerOptions, CancellationToken.None);
+            under._connection = await TestMessaging.ConnectAsync(natsUrl);
+            under.Topology = TestMessaging.UniqueTopology(name);
+            under.Log = under._connection.OpenReplicationLog(under.Topology, new HarmonyLite.Engine.Configuration.ReplicationLogConfig(), new ListLogger());
+            await under.Log.EnsureStreamsAsync(CancellationToken.None);
+            under._watcher = new DatabaseChangeWatcher(db, TimeSpan.FromMilliseconds(50));
+            under.Publisher = new ChangePublisher(new ChangePublisherSettings(1, under.Topology, 512, TimeSpan.FromSeconds(5), Compress: true, Publish: true),
+                under.Reader, under._capture, under.Log, under._watcher, new NodeCounters(), under.Logger);
+            return under;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            _watcher?.Dispose();
+            if (_connection is not null) await _connection.DisposeAsync();
+            if (Reader is not null) await Reader.DisposeAsync();
+            if (_capture is not null) await _capture.DisposeAsync();
+        }
     }
 
     private static async Task ExecuteAsync(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
