@@ -1,5 +1,6 @@
 using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Sqlite;
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -79,34 +80,35 @@ public sealed class ChangeReader : IAsyncDisposable
 
     /// <summary>
     /// Reads the oldest unpublished changes in one read transaction: whole transactions, up to
-    /// <paramref name="maxChanges"/> changes unless a single group of transactions is larger (it then comes alone).
+    /// <paramref name="maxChanges"/> changes and about <paramref name="maxBytes"/> bytes of values, unless a single group
+    /// of transactions is larger (it then comes alone, or in parts when it passes <paramref name="maxBytes"/>).
     /// Returns null when nothing is pending. Until <see cref="MarkPublished"/> is called, reading again returns
     /// the same batch with the same id (or a longer one when more transactions fit since), so a retried publish is
     /// recognised as a duplicate.
     /// </summary>
     /// <param name="maxChanges">Most changes a batch takes when transactions can be kept whole within it.</param>
-    /// <param name="cutAbove">
-    /// When set, a batch never holds more changes than this, even if that ends it inside a group of transactions whose
-    /// boundaries are unknown (<see cref="PendingBatch.Cut"/>): for a group too large for one message.
-    /// </param>
     /// <param name="cancellationToken">Stops the read.</param>
-    public async Task<PendingBatch?> ReadPendingAsync(int maxChanges, CancellationToken cancellationToken, int? cutAbove = null)
+    /// <param name="maxBytes">
+    /// Most bytes a batch takes, as estimated before compression: the batch ends at the last
+    /// transaction boundary within it, or, in a group of transactions whose boundaries are unknown, at the last change that
+    /// fits (<see cref="PendingBatch.Cut"/>). A batch always takes at least one change.
+    /// </param>
+    public async Task<PendingBatch?> ReadPendingAsync(int maxChanges, CancellationToken cancellationToken, long maxBytes = long.MaxValue)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxChanges, 1);
-        if (cutAbove is int most) ArgumentOutOfRangeException.ThrowIfLessThan(most, 1, nameof(cutAbove));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBytes, 1);
         var published = PublishedSequence;
         var changes = new List<RowChange>();
         long through;
-        var cut = false;
+        bool cut;
         await using (var transaction = await SqliteTransactionScope.BeginReadAsync(_connection, cancellationToken).ConfigureAwait(false))
         {
             var last = ReadLastChange();
             if (last <= published) return null;
             // The last number this snapshot sees is a transaction boundary; remember it so a backlog can be split there later.
             _boundaries.Add(last);
-            through = ChooseBatchEnd(published, last, maxChanges);
-            if (cutAbove is int cap && through - published > cap) (through, cut) = (published + cap, true);
-            ReadChanges(await RefreshAsync(cancellationToken).ConfigureAwait(false), published, through, changes);
+            var layouts = await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            (through, cut) = ReadChanges(layouts, published, ChooseBatchEnd(published, last, maxChanges), maxBytes, changes);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -250,7 +252,12 @@ public sealed class ChangeReader : IAsyncDisposable
         return _layouts;
     }
 
-    private void ReadChanges(Dictionary<long, GenerationLayout> layouts, long after, long through, List<RowChange> changes)
+    /// <summary>
+    /// Reads the changes after <paramref name="after"/> up to <paramref name="through"/>, ending sooner when their values
+    /// pass <paramref name="maxBytes"/>; returns where the batch ends, and whether that is inside a group of transactions.
+    /// </summary>
+    private (long Through, bool Cut) ReadChanges(Dictionary<long, GenerationLayout> layouts, long after, long through, long maxBytes,
+        List<RowChange> changes)
     {
         // The log has a value column for every column of the widest generation: columns are only ever added.
         var width = layouts.Values.Select(g => g.All.Length).DefaultIfEmpty(0).Max();
@@ -264,25 +271,62 @@ public sealed class ChangeReader : IAsyncDisposable
         read.Bind(2, through);
         try
         {
+            long bytes = 0;
             while (read.Step())
             {
-                if (!layouts.TryGetValue(read.GetInt64(1), out var layout))
-                    throw new InvalidDataException($"Change {read.GetInt64(0)} in the change log of '{_databasePath}' was captured under generation {read.GetInt64(1)}, which the capture catalog does not know. Remove capture and install it again.");
-                var operation = (ChangeOperation)read.GetInt64(2);
-                var carried = operation == ChangeOperation.Delete ? layout.Key : Carried(layout, read.IsNull(7) ? null : (string)read.GetValue(7)!);
-                var columns = new ColumnValue[carried.Length];
-                for (var i = 0; i < carried.Length; i++) columns[i] = new ColumnValue(carried[i].Name, read.GetValue(carried[i].Ordinal));
-                changes.Add(new RowChange(layout.Table, operation, new RowVersion(read.GetInt64(3), read.GetInt64(4)), columns)
-                {
-                    Life = operation == ChangeOperation.Update && !read.IsNull(5) ? new RowVersion(read.GetInt64(5), read.GetInt64(6)) : null,
-                    SchemaHash = layout.SchemaHash,
-                });
+                var change = ReadChange(read, layouts);
+                var size = EstimatedSize(change);
+                if (bytes + size > maxBytes && changes.Count > 0) return EndWithin(after, after + changes.Count, changes);
+                bytes += size;
+                changes.Add(change);
             }
+            return (through, false);
         }
         finally
         {
             read.Reset();
         }
+    }
+
+    /// <summary>A batch that reached its byte budget at <paramref name="reached"/> ends at the last boundary before it, else there.</summary>
+    private (long Through, bool Cut) EndWithin(long after, long reached, List<RowChange> changes)
+    {
+        var within = _boundaries.GetViewBetween(after + 1, reached);
+        if (within.Count == 0) return (reached, true);
+        changes.RemoveRange((int)(within.Max - after), changes.Count - (int)(within.Max - after));
+        return (within.Max, false);
+    }
+
+    private RowChange ReadChange(SqliteStatement read, Dictionary<long, GenerationLayout> layouts)
+    {
+        if (!layouts.TryGetValue(read.GetInt64(1), out var layout))
+            throw new InvalidDataException($"Change {read.GetInt64(0)} in the change log of '{_databasePath}' was captured under generation {read.GetInt64(1)}, which the capture catalog does not know. Remove capture and install it again.");
+        var operation = (ChangeOperation)read.GetInt64(2);
+        var carried = operation == ChangeOperation.Delete ? layout.Key : Carried(layout, read.IsNull(7) ? null : (string)read.GetValue(7)!);
+        var columns = new ColumnValue[carried.Length];
+        for (var i = 0; i < carried.Length; i++) columns[i] = new ColumnValue(carried[i].Name, read.GetValue(carried[i].Ordinal));
+        return new RowChange(layout.Table, operation, new RowVersion(read.GetInt64(3), read.GetInt64(4)), columns)
+        {
+            Life = operation == ChangeOperation.Update && !read.IsNull(5) ? new RowVersion(read.GetInt64(5), read.GetInt64(6)) : null,
+            SchemaHash = layout.SchemaHash,
+        };
+    }
+
+    /// <summary>
+    /// About how many bytes a change takes in a batch before compression, erring high: its names and values, and a
+    /// generous allowance for the keys, versions and headers around them.
+    /// </summary>
+    private static long EstimatedSize(RowChange change)
+    {
+        long size = 96 + Encoding.UTF8.GetByteCount(change.Table) + (change.SchemaHash?.Length ?? 0);
+        foreach (var column in change.Columns)
+            size += 24 + Encoding.UTF8.GetByteCount(column.Name) + column.Value switch
+            {
+                string text => Encoding.UTF8.GetByteCount(text),
+                byte[] blob => blob.Length,
+                _ => 9,
+            };
+        return size;
     }
 
     /// <summary>The columns an update carries: those its mask marks (the key and the changed ones); all of them without a mask.</summary>

@@ -29,6 +29,12 @@ public sealed class ReplicationLog
     public ReplicationTopology Topology { get; }
 
     /// <summary>
+    /// The largest message a publish may be: the connected server's <c>max_payload</c>, or, before it said, the
+    /// nats-server default of 1 MiB.
+    /// </summary>
+    public long MaxPayload => _connection.MaxPayload ?? 1024 * 1024;
+
+    /// <summary>
     /// Makes sure every shard stream exists (created with <c>max_entries</c> and <c>replicas</c>, clamped to what the
     /// cluster holds; an existing one that differs is updated or the difference logged) and returns what each holds.
     /// A forming cluster that leaves the requests unanswered is asked again for up to a minute.

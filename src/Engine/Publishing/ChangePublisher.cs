@@ -26,8 +26,8 @@ public sealed class ChangePublisher
     private readonly ILogger _logger;
     private readonly int _scanMaxChanges;
 
-    /// <summary>Set while a group of changes too large for one message is published in parts: the most a part takes.</summary>
-    private int? _cutAbove;
+    /// <summary>Set while a group of changes too large for one message is published in parts, so it is reported once.</summary>
+    private bool _publishingParts;
     private readonly TimeSpan _cleanupInterval;
     private readonly bool _publish;
     private readonly OwnStreamSequences? _ownSequences;
@@ -99,15 +99,27 @@ public sealed class ChangePublisher
         var batches = 0;
         while (!stopping.IsCancellationRequested)
         {
-            var pending = await _reader.ReadPendingAsync(_scanMaxChanges, aborting, _cutAbove).ConfigureAwait(false);
+            var pending = await _reader.ReadPendingAsync(_scanMaxChanges, aborting, BatchBudget).ConfigureAwait(false);
             if (pending is null) break;
-            if (_publish && !await PublishAsync(pending, aborting).ConfigureAwait(false)) continue; // too large: read it again, cut smaller
+            if (pending.Cut && !_publishingParts)
+                // A backlog whose transaction boundaries the reader never saw (rows capture found at install, or written
+                // while publishing was held up) comes as one group: it goes out in parts rather than never.
+                _logger.LogWarning("The changes from {First} on are more than the NATS server takes in one message ({MaxPayload} bytes); "
+                    + "publishing them in parts. A transaction among them may reach the other nodes in more than one part.",
+                    pending.FirstSequence, _log.MaxPayload);
+            _publishingParts = pending.Cut;
+            if (_publish) await PublishAsync(pending, aborting).ConfigureAwait(false);
             _reader.MarkPublished(pending);
-            if (!pending.Cut) _cutAbove = null; // past the group that was too large
             batches++;
         }
         return batches;
     }
+
+    /// <summary>
+    /// The most a batch takes before compression: three quarters of the server's max_payload, leaving room for the
+    /// message's own framing and for values whose encoding is larger than the reader's estimate.
+    /// </summary>
+    private long BatchBudget => _log.MaxPayload / 4 * 3;
 
     private async Task RefreshCaptureIfSchemaChangedAsync(CancellationToken cancellationToken)
     {
@@ -116,8 +128,8 @@ public sealed class ChangePublisher
         CaptureReportLog.Write(_logger, report, onlyChanges: true);
     }
 
-    /// <summary>Publishes the batch, retrying until it is stored; false when it is too large for one message and can be cut.</summary>
-    private async Task<bool> PublishAsync(PendingBatch pending, CancellationToken cancellationToken)
+    /// <summary>Publishes the batch, retrying until it is stored.</summary>
+    private async Task PublishAsync(PendingBatch pending, CancellationToken cancellationToken)
     {
         var batch = pending.Batch;
         var shard = _topology.ShardFor(batch.BatchId);
@@ -132,25 +144,12 @@ public sealed class ChangePublisher
                 _counters.Published(ack.Stream, ack.Sequence, batch);
                 _logger.LogDebug("Published batch {BatchId} ({Changes} changes, {Bytes} bytes) to {Stream} at {Sequence}{Duplicate}",
                     batch.BatchId, batch.Changes.Count, payload.Length, ack.Stream, ack.Sequence, ack.Duplicate ? " (duplicate, already stored)" : "");
-                return true;
-            }
-            catch (MessagePayloadTooLargeException ex) when (batch.Changes.Count > 1)
-            {
-                // A backlog whose transaction boundaries the reader never saw (rows capture found at install, or
-                // written while publishing was held up) comes as one group: publish it in parts rather than never.
-                if (_cutAbove is null)
-                    _logger.LogWarning("Changes {First} to {Last} ({Changes} changes, {Bytes} bytes) are more than the NATS server takes in one message; "
-                        + "publishing them in parts. A transaction among them may reach the other nodes in more than one part.",
-                        pending.FirstSequence, pending.LastSequence, batch.Changes.Count, payload.Length);
-                // Parts of about 3/4 of the server's limit by this batch's bytes per change (halves when it is unknown).
-                var fit = ex.MaxPayload is long max ? batch.Changes.Count * 0.75 * max / payload.Length : batch.Changes.Count / 2.0;
-                _cutAbove = (int)Math.Clamp(fit, 1, batch.Changes.Count - 1);
-                return false;
+                return;
             }
             catch (MessagePayloadTooLargeException ex)
             {
-                // Retrying cannot help and the changes must not be dropped: say what to change.
-                var message = $"Batch {batch.BatchId} ({batch.Changes.Count} changes in whole transactions) is {payload.Length} bytes, more than the NATS server accepts ({ex.Message}). Raise max_payload in the nats-server configuration (nats.server_config for the embedded server) or write smaller transactions.";
+                // Only a single change can be larger than the batch budget; retrying cannot help and it must not be dropped.
+                var message = $"Batch {batch.BatchId} ({batch.Changes.Count} changes) is {payload.Length} bytes, more than the NATS server accepts ({ex.Message}). Raise max_payload in the nats-server configuration (nats.server_config for the embedded server) or write smaller rows.";
                 _counters.Error(message);
                 _logger.LogError("{Message}", message);
                 await _backoff.WaitAsync(attempt, cancellationToken).ConfigureAwait(false);

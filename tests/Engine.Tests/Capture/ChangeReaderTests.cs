@@ -120,6 +120,60 @@ public sealed class ChangeReaderTests
     }
 
     [Fact]
+    public async Task A_byte_budget_ends_a_batch_at_the_last_transaction_boundary_within_it()
+    {
+        await using var node = await CapturedDatabase.CreateAsync(Schema);
+        // Three transactions of 10 rows of 1,000 bytes each, every one seen by a read: the boundaries are known.
+        for (var i = 0; i < 3; i++)
+        {
+            await SqliteCli.RunAsync(node.Path, $"WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10) "
+                + $"INSERT INTO t SELECT 'tx{i}-' || i, printf('%.1000c', 'x'), i FROM n;");
+            await node.ReadAsync();
+        }
+
+        // About 25 rows' worth: two whole transactions fit, a third would not, and none is split.
+        var pending = Assert.IsType<PendingBatch>(await node.Reader.ReadPendingAsync(1_000, CancellationToken.None, maxBytes: 25_000));
+
+        Assert.Equal(20, pending.Batch.Changes.Count);
+        Assert.False(pending.Cut);
+    }
+
+    [Fact]
+    public async Task A_group_without_known_boundaries_is_cut_at_the_byte_budget_and_read_again_the_same()
+    {
+        await using var node = await CapturedDatabase.CreateAsync(Schema);
+        // Thirty transactions that no read saw one by one: where they end is unknown, so the budget cuts inside the group.
+        for (var i = 0; i < 30; i++) await node.Database.ExecuteAsync($"INSERT INTO t VALUES ('r{i}', printf('%.1000c', 'x'), {i})");
+
+        var first = Assert.IsType<PendingBatch>(await node.Reader.ReadPendingAsync(1_000, CancellationToken.None, maxBytes: 10_000));
+        var again = Assert.IsType<PendingBatch>(await node.Reader.ReadPendingAsync(1_000, CancellationToken.None, maxBytes: 10_000));
+
+        Assert.True(first.Cut);
+        Assert.InRange(first.Batch.Changes.Count, 5, 9); // each row is 1,000 bytes and some for its names and versions
+        Assert.Equal(first.Batch.BatchId, again.Batch.BatchId);
+        var parts = new List<PendingBatch>();
+        while (await node.Reader.ReadPendingAsync(1_000, CancellationToken.None, maxBytes: 10_000) is { } part)
+        {
+            parts.Add(part);
+            node.Reader.MarkPublished(part);
+        }
+        Assert.Equal(30, parts.Sum(p => p.Batch.Changes.Count));
+        Assert.False(parts[^1].Cut); // the last part ends where the group ends: a boundary the reader saw
+    }
+
+    [Fact]
+    public async Task A_single_change_larger_than_the_byte_budget_still_comes_alone()
+    {
+        await using var node = await CapturedDatabase.CreateAsync(Schema);
+        await node.Database.ExecuteAsync("INSERT INTO t VALUES ('big', printf('%.5000c', 'x'), 1)");
+        await node.Database.ExecuteAsync("INSERT INTO t VALUES ('next', 'small', 2)");
+
+        var pending = Assert.IsType<PendingBatch>(await node.Reader.ReadPendingAsync(1_000, CancellationToken.None, maxBytes: 1_000));
+
+        Assert.Equal("big", Assert.Single(pending.Batch.Changes).Columns[0].Value);
+    }
+
+    [Fact]
     public async Task Concurrent_writers_never_see_a_transaction_split_and_changes_keep_capture_order_across_tables()
     {
         await using var node = await CapturedDatabase.CreateAsync(Schema + "CREATE TABLE u(id TEXT PRIMARY KEY NOT NULL, tx TEXT NOT NULL, n INTEGER);");
