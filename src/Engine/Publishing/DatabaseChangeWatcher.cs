@@ -35,6 +35,9 @@ public sealed class DatabaseChangeWatcher : IDisposable
     {
         FullMode = BoundedChannelFullMode.DropWrite,
         SingleReader = true,
+        // The publisher's pass starts on the thread that saw the commit instead of waiting for a pool thread (a hop of
+        // about 0.3 ms at the median on a busy 2-core machine). Only this class signals, from its own threads.
+        AllowSynchronousContinuations = true,
     });
     private readonly FileSystemWatcher? _watcher;
     private readonly string[] _watchedNames;
@@ -146,10 +149,10 @@ public sealed class DatabaseChangeWatcher : IDisposable
                 }
                 var elapsed = Stopwatch.GetTimestamp() - since;
                 if (elapsed > CommitWaitLimit.TotalSeconds * Stopwatch.Frequency) break;
+                // Events while looking (the same write's, or the next write's) keep the look going, from the latest
+                // one, and end a pause at once: a write during a pause is looked for as eagerly as the first.
                 if (elapsed < SpinTicks) Thread.SpinWait(64);
-                else Thread.Sleep(elapsed < EagerTicks ? 1 : 10);
-                // Events while looking (the same write's, or the next write's) keep the look going, from the latest one.
-                if (_fileEvent.WaitOne(0)) since = Stopwatch.GetTimestamp();
+                if (_fileEvent.WaitOne(elapsed < SpinTicks ? 0 : elapsed < EagerTicks ? 1 : 10)) since = Stopwatch.GetTimestamp();
             }
         }
     }

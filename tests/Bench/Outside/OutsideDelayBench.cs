@@ -92,7 +92,8 @@ public sealed partial class OutsideDelayBench : OutsideSuite
     private static string Describe(JsonElement observer) =>
         $"{observer.GetProperty("mode").GetString()}; {observer.GetProperty("queries").GetInt64()} queries of node 3 "
         + $"({observer.GetProperty("query_seconds").GetDouble() * 1e6 / Math.Max(1, observer.GetProperty("queries").GetInt64()):N0} us each), "
-        + $"{observer.GetProperty("event_wakeups").GetInt64()} woken by a change, {observer.GetProperty("backstop_wakeups").GetInt64()} by the backstop";
+        + $"{observer.GetProperty("event_wakeups").GetInt64()} woken by a change, {observer.GetProperty("backstop_wakeups").GetInt64()} by the backstop, "
+        + $"{observer.GetProperty("settle_queries").GetInt64()} asked again just after a change";
 
     public static double Percentile(IReadOnlyList<double> sorted, double fraction) =>
         sorted[Math.Max(0, (int)Math.Ceiling(sorted.Count * fraction) - 1)];

@@ -83,9 +83,10 @@ class Observer:
     """Sees a row appear in another node's database without polling it in a tight loop.
 
     It watches the database's directory with inotify (the -wal file is written when the node commits)
-    and asks its question again after each change, and every `backstop` seconds in case an event was
-    missed. Each question is one indexed SELECT in its own read transaction: WAL readers take no lock
-    a writer waits for, so the node that applies the row pays nothing for being observed.
+    and asks its question again after each change, again every 0.1 ms for 2 ms after it (the commit becomes
+    visible just after its last event), and every `backstop` seconds in case an event was missed. Each
+    question is one indexed SELECT in its own read transaction: WAL readers take no lock a writer waits
+    for, so the node that applies the row pays nothing for being observed.
     """
 
     IN_MODIFY, IN_CLOSE_WRITE, IN_MOVED_TO, IN_CREATE = 0x2, 0x8, 0x80, 0x100
@@ -98,6 +99,7 @@ class Observer:
         self.query_seconds = 0.0
         self.event_wakeups = 0
         self.backstop_wakeups = 0
+        self.settle_queries = 0
         self.fd = -1
         try:
             libc = ctypes.CDLL(None, use_errno=True)
@@ -117,8 +119,15 @@ class Observer:
         return "inotify on the database's directory, a %g ms backstop" % (self.backstop * 1000) if self.fd >= 0 \
             else "polling every %g ms (no inotify)" % (self.backstop * 1000)
 
+    # SQLite raises the file events when it writes a transaction's WAL frames, before it publishes the commit in the
+    # -shm index (which raises none): a question asked on the last event of a commit comes a moment too soon. So for a
+    # short while after an event the question is asked again every 0.1 ms instead of waiting for the backstop.
+    SETTLE = 0.002
+    SETTLE_PAUSE = 0.0001
+
     def wait(self, sql, params, deadline):
         """Returns the first row `sql` yields, or None at `deadline` (a time.monotonic() value)."""
+        event_at = None
         while True:
             self.queries += 1
             began = time.perf_counter()
@@ -129,11 +138,17 @@ class Observer:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return None
+            if event_at is not None and time.perf_counter() - event_at < self.SETTLE:
+                self.settle_queries += 1
+                time.sleep(self.SETTLE_PAUSE)
+                continue
+            event_at = None
             timeout = min(self.backstop, remaining)
             if self.fd >= 0:
                 ready, _, _ = select.select([self.fd], [], [], timeout)
                 if ready:
                     self.event_wakeups += 1
+                    event_at = time.perf_counter()
                     try:
                         while os.read(self.fd, 65536):
                             pass
@@ -147,7 +162,7 @@ class Observer:
 
     def counters(self):
         return {"mode": self.mode, "queries": self.queries, "query_seconds": self.query_seconds, "event_wakeups": self.event_wakeups,
-                "backstop_wakeups": self.backstop_wakeups}
+                "backstop_wakeups": self.backstop_wakeups, "settle_queries": self.settle_queries}
 
 
 class NatsTap(threading.Thread):
