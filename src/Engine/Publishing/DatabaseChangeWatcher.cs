@@ -35,9 +35,6 @@ public sealed class DatabaseChangeWatcher : IDisposable
     {
         FullMode = BoundedChannelFullMode.DropWrite,
         SingleReader = true,
-        // The publisher's pass starts on the thread that saw the commit instead of waiting for a pool thread (a hop of
-        // about 0.3 ms at the median on a busy 2-core machine). Only this class signals, from its own threads.
-        AllowSynchronousContinuations = true,
     });
     private readonly FileSystemWatcher? _watcher;
     private readonly string[] _watchedNames;
