@@ -34,17 +34,25 @@ public sealed class FileSnapshotStore : ISnapshotStore
 
     /// <summary>
     /// Takes the file: on this directory's file system that is a rename, so a save writes the database's bytes once
-    /// instead of twice (.NET copies it when the file is on another file system). It is fsynced before it is listed.
+    /// instead of twice, and says so (<see cref="SnapshotFilePlacement.Renamed"/>); across file systems it is copied.
+    /// Either way it is fsynced before it is listed.
     /// </summary>
-    public async Task PutFileAsync(SnapshotMetadata metadata, string path, IProgress<SnapshotTransfer>? progress, CancellationToken cancellationToken)
+    public async Task<SnapshotFilePlacement> PutFileAsync(SnapshotMetadata metadata, string path, IProgress<SnapshotTransfer>? progress,
+        CancellationToken cancellationToken)
     {
+        var placement = SnapshotFilePlacement.Renamed;
         await PutAsync(metadata, (dataPartial, _) =>
         {
-            File.Move(path, dataPartial, overwrite: true);
+            if (!FileRename.TryOnOneFileSystem(path, dataPartial))
+            {
+                File.Move(path, dataPartial, overwrite: true); // copies, or says why the file cannot be moved
+                placement = SnapshotFilePlacement.Copied;
+            }
             using (var file = new FileStream(dataPartial, FileMode.Open, FileAccess.ReadWrite, FileShare.None)) file.Flush(flushToDisk: true);
             return Task.CompletedTask;
         }, cancellationToken).ConfigureAwait(false);
         progress?.Report(new SnapshotTransfer(metadata.Id, SnapshotTransferDirection.Upload, metadata.Size, metadata.Size));
+        return placement;
     }
 
     /// <summary>Has <paramref name="writeData"/> write the data under a temporary name, then renames it and the metadata into place.</summary>

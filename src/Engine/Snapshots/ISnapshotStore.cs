@@ -12,13 +12,16 @@ public interface ISnapshotStore : IAsyncDisposable
     /// <summary>
     /// Stores the complete snapshot in the file at <paramref name="path"/>, reporting bytes to <paramref name="progress"/>.
     /// A store may take the file (rename it into place) instead of copying it; the caller deletes whatever is left at
-    /// the path. By default the file is read and handed to <see cref="PutAsync"/>.
+    /// the path. By default the file is read and handed to <see cref="PutAsync"/>. Returns how the store took it: a file
+    /// renamed into place needs no reading back.
     /// </summary>
-    async Task PutFileAsync(SnapshotMetadata metadata, string path, IProgress<SnapshotTransfer>? progress, CancellationToken cancellationToken)
+    async Task<SnapshotFilePlacement> PutFileAsync(SnapshotMetadata metadata, string path, IProgress<SnapshotTransfer>? progress,
+        CancellationToken cancellationToken)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.Asynchronous | FileOptions.SequentialScan);
         await using var content = TransferProgressStream.Observe(file, progress, metadata, SnapshotTransferDirection.Upload);
         await PutAsync(metadata, content, cancellationToken).ConfigureAwait(false);
+        return SnapshotFilePlacement.Copied;
     }
 
     /// <summary>Every complete snapshot, newest first.</summary>

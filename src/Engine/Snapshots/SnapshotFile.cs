@@ -13,12 +13,6 @@ public sealed class SnapshotFile : IAsyncDisposable
 
     public SnapshotMetadata Metadata { get; }
 
-    /// <summary>How long the consistent copy took (<c>VACUUM INTO</c> and removing node-local state from it).</summary>
-    public TimeSpan CopyTime { get; init; }
-
-    /// <summary>How long hashing the copy took.</summary>
-    public TimeSpan HashTime { get; init; }
-
     public ValueTask DisposeAsync()
     {
         TemporaryFiles.Delete(Path);

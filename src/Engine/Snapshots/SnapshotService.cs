@@ -104,21 +104,23 @@ public sealed class SnapshotService : IAsyncDisposable
         try
         {
             if (StorePositions is { } storePositions) await storePositions(cancellationToken).ConfigureAwait(false);
-            var started = _clock.GetTimestamp();
-            await using var file = await SnapshotWriter.WriteAsync(_config.DbPath, _config.NodeId, _clock, cancellationToken).ConfigureAwait(false);
+            var steps = new SnapshotSteps(_clock);
+            await using var file = await SnapshotWriter.WriteAsync(_config.DbPath, _config.NodeId, steps, cancellationToken).ConfigureAwait(false);
             var metadata = file.Metadata;
-            var storing = _clock.GetTimestamp();
-            await Store.PutFileAsync(metadata, file.Path, Progress, cancellationToken).ConfigureAwait(false);
-            var stored = _clock.GetElapsedTime(storing);
-            await Store.VerifyAsync(metadata, cancellationToken).ConfigureAwait(false);
-            var verified = _clock.GetElapsedTime(storing) - stored;
+            var placement = await Store.PutFileAsync(metadata, file.Path, Progress, cancellationToken).ConfigureAwait(false);
+            steps.Done("store");
+            // A file renamed into place is the very file just hashed: reading it back would prove nothing new.
+            if (placement == SnapshotFilePlacement.Renamed) steps.Note("renamed into place, not read back");
+            else
+            {
+                await Store.VerifyAsync(metadata, cancellationToken).ConfigureAwait(false);
+                steps.Done("verify");
+            }
             var listed = await Store.ListAsync(cancellationToken).ConfigureAwait(false);
             if (!listed.Any(m => m.Id == metadata.Id))
                 throw new SnapshotIntegrityException($"Snapshot {metadata.Id} was stored in the {Store.Description} but is not listed there; it is not usable. Save again.");
-            _logger.LogInformation("Saved snapshot {Id} of {Database} to the {Store}: {Size} bytes in {Elapsed} (copy {Copy:N2} s, "
-                + "hash {Hash:N2} s, store {Stored:N2} s, verify {Verified:N2} s), positions {Positions}.",
-                metadata.Id, DatabasePath, Store.Description, metadata.Size, _clock.GetElapsedTime(started), file.CopyTime.TotalSeconds,
-                file.HashTime.TotalSeconds, stored.TotalSeconds, verified.TotalSeconds, FormatPositions(metadata.Positions));
+            _logger.LogInformation("Saved snapshot {Id} of {Database} to the {Store}: {Size} bytes in {Elapsed} ({Steps}), positions {Positions}.",
+                metadata.Id, DatabasePath, Store.Description, metadata.Size, steps.Elapsed, steps, FormatPositions(metadata.Positions));
             await PruneAsync(listed, metadata.Id, cancellationToken).ConfigureAwait(false);
             return metadata;
         }
@@ -154,16 +156,16 @@ public sealed class SnapshotService : IAsyncDisposable
             if (holders.Count > 0) throw new DatabaseInUseException(database, holders);
 
             Directory.CreateDirectory(Path.GetDirectoryName(database)!);
-            var started = _clock.GetTimestamp();
-            var download = await DownloadVerifiedAsync(metadata, cancellationToken).ConfigureAwait(false);
+            var steps = new SnapshotSteps(_clock);
+            var download = await DownloadVerifiedAsync(metadata, steps, cancellationToken).ConfigureAwait(false);
             try
             {
                 await WarnAboutUnpublishedChangesAsync(database, metadata, cancellationToken).ConfigureAwait(false);
-                DatabaseFileSwap.Replace(database, download.Path);
+                DatabaseFileSwap.Replace(database, download);
             }
             finally
             {
-                TemporaryFiles.Delete(download.Path);
+                TemporaryFiles.Delete(download);
             }
 
             await using (var installer = await CaptureInstaller.OpenAsync(database, _config.NodeId, null, cancellationToken).ConfigureAwait(false))
@@ -172,10 +174,9 @@ public sealed class SnapshotService : IAsyncDisposable
                 foreach (var refused in report.Tables.Where(t => t.Outcome == TableCaptureOutcome.Refused))
                     _logger.LogWarning("Restored table {Table} is not replicated: {Refusal}", refused.Table, refused.Refusal?.Message);
             }
-            _logger.LogInformation("Restored snapshot {Id} (node {Node}, {CreatedAt:u}) into {Database} in {Elapsed} (download and hash {Download:N2} s, "
-                + "integrity check {Check:N2} s); consuming resumes from positions {Positions}.",
-                metadata.Id, metadata.NodeId, metadata.CreatedAt.UtcDateTime, database, _clock.GetElapsedTime(started), download.Download.TotalSeconds,
-                download.IntegrityCheck.TotalSeconds, FormatPositions(metadata.Positions));
+            _logger.LogInformation("Restored snapshot {Id} (node {Node}, {CreatedAt:u}) into {Database} in {Elapsed} ({Steps}); "
+                + "consuming resumes from positions {Positions}.",
+                metadata.Id, metadata.NodeId, metadata.CreatedAt.UtcDateTime, database, steps.Elapsed, steps, FormatPositions(metadata.Positions));
             return metadata;
         }
         finally
@@ -203,7 +204,7 @@ public sealed class SnapshotService : IAsyncDisposable
                 string download;
                 try
                 {
-                    download = (await DownloadVerifiedAsync(metadata, cancellationToken).ConfigureAwait(false)).Path;
+                    download = await DownloadVerifiedAsync(metadata, new SnapshotSteps(_clock), cancellationToken).ConfigureAwait(false);
                 }
                 catch (SnapshotIntegrityException ex)
                 {
@@ -303,10 +304,9 @@ public sealed class SnapshotService : IAsyncDisposable
     /// <c>PRAGMA integrity_check</c>; returns the file, which the caller deletes (<see cref="TemporaryFiles.Delete"/>).
     /// </summary>
     /// <exception cref="SnapshotIntegrityException">The snapshot is damaged; nothing is left behind.</exception>
-    private async Task<(string Path, TimeSpan Download, TimeSpan IntegrityCheck)> DownloadVerifiedAsync(SnapshotMetadata metadata, CancellationToken cancellationToken)
+    private async Task<string> DownloadVerifiedAsync(SnapshotMetadata metadata, SnapshotSteps steps, CancellationToken cancellationToken)
     {
         var download = TemporaryFiles.Download(DatabasePath);
-        var started = _clock.GetTimestamp();
         try
         {
             SnapshotDigest digest;
@@ -320,9 +320,10 @@ public sealed class SnapshotService : IAsyncDisposable
                 digest = hashing.Digest();
             }
             digest.Verify(metadata, $"downloaded from the {Store.Description}");
-            var downloaded = _clock.GetElapsedTime(started);
+            steps.Done("download and hash");
             await CheckIntegrityAsync(download, metadata, cancellationToken).ConfigureAwait(false);
-            return (download, downloaded, _clock.GetElapsedTime(started) - downloaded);
+            steps.Done("integrity check");
+            return download;
         }
         catch
         {

@@ -11,26 +11,25 @@ namespace HarmonyLite.Engine.Snapshots;
 /// in the copy, empties the change log and removes node-local state, reads the stream positions the copy is
 /// consistent with and hashes the user schema.
 /// </summary>
-public static class SnapshotWriter
+internal static class SnapshotWriter
 {
     /// <summary>An emptied change log leaves free pages; above this share of the file the copy is compacted before upload.</summary>
     private const double CompactWhenFreeShareAbove = 0.125;
 
     /// <summary>Writes the snapshot file; dispose the result to delete it.</summary>
     /// <exception cref="FileNotFoundException">The database does not exist.</exception>
-    public static async Task<SnapshotFile> WriteAsync(string databasePath, long nodeId, TimeProvider? clock, CancellationToken cancellationToken)
+    public static async Task<SnapshotFile> WriteAsync(string databasePath, long nodeId, SnapshotSteps? steps, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(databasePath);
-        clock ??= TimeProvider.System;
+        steps ??= new SnapshotSteps(TimeProvider.System);
         var database = Path.GetFullPath(databasePath);
         var copy = TemporaryFiles.SnapshotCopy(database);
         try
         {
             DateTimeOffset createdAt;
-            var started = clock.GetTimestamp();
             await using (var source = await SqliteConnectionFactory.OpenAsync(database, null, cancellationToken).ConfigureAwait(false))
             {
-                createdAt = clock.GetUtcNow();
+                createdAt = steps.Clock.GetUtcNow();
                 await ExecuteInterruptibleAsync(source, "VACUUM INTO @path", ("@path", copy), cancellationToken).ConfigureAwait(false);
             }
 
@@ -51,9 +50,9 @@ public static class SnapshotWriter
                     await ExecuteInterruptibleAsync(connection, "VACUUM", null, cancellationToken).ConfigureAwait(false);
             }
 
-            var copied = clock.GetElapsedTime(started);
+            steps.Done("copy");
             var digest = await SnapshotDigest.OfFileAsync(copy, cancellationToken).ConfigureAwait(false);
-            var hashed = clock.GetElapsedTime(started) - copied;
+            steps.Done("hash");
             var metadata = new SnapshotMetadata
             {
                 Id = SnapshotMetadata.NewId(createdAt, nodeId),
@@ -64,7 +63,7 @@ public static class SnapshotWriter
                 Size = digest.Size,
                 Sha256 = digest.Sha256,
             };
-            return new SnapshotFile(copy, metadata) { CopyTime = copied, HashTime = hashed };
+            return new SnapshotFile(copy, metadata);
         }
         catch
         {

@@ -53,9 +53,10 @@ public sealed class FileSnapshotStoreTests
         await File.WriteAllBytesAsync(file, content);
         var reported = new List<SnapshotTransfer>();
 
-        await store.PutFileAsync(metadata, file, new SynchronousProgress<SnapshotTransfer>(reported.Add), CancellationToken.None);
+        var placement = await store.PutFileAsync(metadata, file, new SynchronousProgress<SnapshotTransfer>(reported.Add), CancellationToken.None);
 
-        Assert.False(File.Exists(file)); // renamed into place, not copied
+        Assert.Equal(SnapshotFilePlacement.Renamed, placement); // so the save need not read it back
+        Assert.False(File.Exists(file));
         Assert.Equal([metadata.Id], (await store.ListAsync(CancellationToken.None)).Select(m => m.Id));
         await store.VerifyAsync(metadata, CancellationToken.None);
         var copy = new MemoryStream();
@@ -63,6 +64,30 @@ public sealed class FileSnapshotStoreTests
         Assert.Equal(content, copy.ToArray());
         Assert.Equal(content.Length, Assert.Single(reported).Bytes);
         Assert.DoesNotContain(Directory.EnumerateFiles(dir.File("snapshots")), f => f.EndsWith(".partial", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_file_on_another_file_system_is_copied_in_and_said_to_be_copied()
+    {
+        // /dev/shm is a tmpfs on Linux: another file system than the temporary directory's, unless that is one too.
+        if (!Directory.Exists("/dev/shm") || !File.ReadAllText("/proc/mounts").Contains(" /dev/shm ", StringComparison.Ordinal)) return;
+        using var here = new TempDirectory();
+        await using var store = new FileSnapshotStore(here.File("snapshots"));
+        var content = new byte[] { 1, 2, 3 };
+        var metadata = Metadata(DateTimeOffset.UtcNow, content);
+        var file = Path.Combine("/dev/shm", $"harmonylite-test-{Guid.NewGuid():N}.snapshot.tmp");
+        await File.WriteAllBytesAsync(file, content);
+        try
+        {
+            var placement = await store.PutFileAsync(metadata, file, null, CancellationToken.None);
+
+            Assert.Equal(SnapshotFilePlacement.Copied, placement); // so the save reads it back
+            await store.VerifyAsync(metadata, CancellationToken.None);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using HarmonyLite.Engine.Configuration;
 using HarmonyLite.Engine.Inspection;
 using HarmonyLite.Engine.Replication;
 using HarmonyLite.Engine.Snapshots;
+using HarmonyLite.Engine.Tests.EmbeddedNats;
 using HarmonyLite.Engine.Tests.Sqlite;
 using HarmonyLite.TestSupport;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -27,6 +28,9 @@ public abstract class SnapshotServiceContract : IDisposable
     /// <summary>Changes one byte of the stored snapshot, the way a failing disk or a bad upload would.</summary>
     protected abstract Task CorruptAsync(SnapshotService service, SnapshotMetadata snapshot);
 
+    /// <summary>Whether the store takes a saved file by renaming it into place, so a save need not read it back.</summary>
+    protected virtual bool TakesFileByRename => false;
+
     protected static async Task<SnapshotService> OpenAsync(HarmonyConfig config) =>
         await SnapshotService.OpenAsync(config, NullLoggerFactory.Instance, CancellationToken.None);
 
@@ -42,6 +46,24 @@ public abstract class SnapshotServiceContract : IDisposable
         var change = new RowChange("notes", ChangeOperation.Insert, new RowVersion(1L << 40, 99), [new ColumnValue("id", 1000L), new ColumnValue("body", "from node 99")]);
         await applier.ApplyAsync(new ChangeBatch(99, "99-a-1", [change]), "notes-stream-1", 17, CancellationToken.None);
         return path;
+    }
+
+    [Fact]
+    public async Task A_save_logs_its_steps_and_reads_the_stored_copy_back_unless_the_store_renamed_the_file_it_hashed()
+    {
+        var path = await NodeDatabaseAsync("source.db", nodeId: 1, rows: 5);
+        var logs = new TestLoggerFactory();
+        await using (var service = await SnapshotService.OpenAsync(Config(path, 1), logs, CancellationToken.None))
+            await service.SaveAsync(CancellationToken.None);
+
+        var saved = Assert.Single(logs.Entries, e => e.Message.StartsWith("Saved snapshot", StringComparison.Ordinal)).Message;
+        Assert.Matches(@"\(copy \d+\.\d\d s, hash \d+\.\d\d s, store \d+\.\d\d s, ", saved);
+        if (TakesFileByRename)
+        {
+            Assert.Contains("renamed into place, not read back", saved, StringComparison.Ordinal);
+            Assert.DoesNotContain("verify", saved, StringComparison.Ordinal);
+        }
+        else Assert.Matches(@"verify \d+\.\d\d s\)", saved);
     }
 
     [Fact]
