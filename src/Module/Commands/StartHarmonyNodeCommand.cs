@@ -49,7 +49,7 @@ public sealed class StartHarmonyNodeCommand : ConfigurationCmdlet
         {
             var job = new HarmonyNodeJob(node, $"Start-HarmonyNode -LiteralPath '{node.ConfigPath}'");
             JobRepository.Add(job);
-            node.JobId = job.Id;
+            node.Job = job;
             job.Start();
             WriteObject(job);
             return;

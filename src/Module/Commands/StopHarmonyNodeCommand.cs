@@ -46,7 +46,8 @@ public sealed class StopHarmonyNodeCommand : HarmonyCmdlet
     private void Stop(SessionNode node) => ProcessInput(node.NodeId, () =>
     {
         if (!ShouldProcess($"node {node.NodeId} ({node.DatabasePath})", "Stop HarmonyLite node")) return;
-        RunEngine(node.StopAsync, node.Log);
+        // A job's node stops through its job, so the job is stopped (not still stopping) when this returns.
+        RunEngine(node.Job is { } job ? job.StopAsync : node.StopAsync, node.Log);
         SessionNodes.Remove(node);
         if (PassThru) WriteObject(node);
     });

@@ -36,7 +36,10 @@ public sealed class HarmonyNodeJob : Job
     internal void Start() => _ = _driver.RunAsync();
 
     /// <summary>Stop-Job: stops the node gracefully and returns once the job is stopped.</summary>
-    public override void StopJob() => _driver.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+    public override void StopJob() => StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>Stops the node and completes once the job has reached its final state.</summary>
+    internal Task StopAsync(CancellationToken cancellationToken) => _driver.StopAsync(cancellationToken);
 
     private void OnStateChanged(JobState state, Exception? reason)
     {

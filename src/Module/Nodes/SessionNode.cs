@@ -5,6 +5,7 @@ using HarmonyLite.Engine.Snapshots;
 using HarmonyLite.PowerShell.Configuration;
 using HarmonyLite.PowerShell.Errors;
 using HarmonyLite.PowerShell.Isolated.Logging;
+using HarmonyLite.PowerShell.Jobs;
 
 namespace HarmonyLite.PowerShell.Nodes;
 
@@ -57,7 +58,10 @@ public sealed class SessionNode
     };
 
     /// <summary>The id of the PowerShell job running the node, when it was started with <c>-AsJob</c>.</summary>
-    public int? JobId { get; internal set; }
+    public int? JobId => Job?.Id;
+
+    /// <summary>The job running the node, when it was started with <c>-AsJob</c>; a stop goes through it.</summary>
+    internal HarmonyNodeJob? Job { get; set; }
 
     /// <summary>The node's configuration, secrets hidden.</summary>
     public HarmonyConfig Config { get; }
