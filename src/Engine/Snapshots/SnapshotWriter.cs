@@ -6,10 +6,11 @@ using Microsoft.Data.Sqlite;
 namespace HarmonyLite.Engine.Snapshots;
 
 /// <summary>
-/// Writes a consistent copy of a database while applications keep writing: <c>VACUUM INTO</c> a temporary file next
-/// to it (one read transaction, so the copy holds whole transactions only and never blocks writers in WAL mode), then,
-/// in the copy, empties the change log and removes node-local state, reads the stream positions the copy is
-/// consistent with and hashes the user schema.
+/// Writes a consistent copy of a database while applications keep writing: a page copy (<see cref="PageCopy"/>) to a
+/// temporary file next to it, then, in the copy, empties the change log and removes node-local state, reads the
+/// stream positions the copy is consistent with and hashes the user schema; a copy left with many free pages is
+/// compacted. The file is hashed while the disk takes it (fsync beside the hash), so a store that syncs it finds
+/// nothing left to write.
 /// </summary>
 internal static class SnapshotWriter
 {
@@ -30,13 +31,16 @@ internal static class SnapshotWriter
             await using (var source = await SqliteConnectionFactory.OpenAsync(database, null, cancellationToken).ConfigureAwait(false))
             {
                 createdAt = steps.Clock.GetUtcNow();
-                await ExecuteInterruptibleAsync(source, "VACUUM INTO @path", ("@path", copy), cancellationToken).ConfigureAwait(false);
+                await PageCopy.CopyAsync(source, copy, cancellationToken).ConfigureAwait(false);
             }
 
             IReadOnlyDictionary<string, ulong> positions;
             string schemaHash;
             await using (var connection = await SqliteConnectionFactory.OpenAsIsAsync(copy, SqliteOpenMode.ReadWrite, cancellationToken).ConfigureAwait(false))
             {
+                // Synced once when all is written, beside the hash: a sync on the way (the switch out of WAL mode
+                // checkpoints, a commit syncs) would wait for the whole copy to reach the disk.
+                await connection.ExecuteAsync("PRAGMA synchronous = OFF", cancellationToken).ConfigureAwait(false);
                 // A single self-contained file: whoever restores it switches it to WAL when it opens it.
                 await connection.ExecuteAsync("PRAGMA journal_mode = DELETE", cancellationToken).ConfigureAwait(false);
                 await CaptureLocalState.ClearAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -47,11 +51,13 @@ internal static class SnapshotWriter
                 var pages = await connection.ScalarInt64Async("PRAGMA page_count", cancellationToken).ConfigureAwait(false);
                 var free = await connection.ScalarInt64Async("PRAGMA freelist_count", cancellationToken).ConfigureAwait(false);
                 if (pages > 0 && (double)free / pages > CompactWhenFreeShareAbove)
-                    await ExecuteInterruptibleAsync(connection, "VACUUM", null, cancellationToken).ConfigureAwait(false);
+                    await ExecuteInterruptibleAsync(connection, "VACUUM", cancellationToken).ConfigureAwait(false);
             }
 
             steps.Done("copy");
+            var synced = Task.Run(() => SyncToDisk(copy), CancellationToken.None);
             var digest = await SnapshotDigest.OfFileAsync(copy, cancellationToken).ConfigureAwait(false);
+            await synced.ConfigureAwait(false);
             steps.Done("hash");
             var metadata = new SnapshotMetadata
             {
@@ -72,11 +78,17 @@ internal static class SnapshotWriter
         }
     }
 
+    private static void SyncToDisk(string path)
+    {
+        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
+        file.Flush(flushToDisk: true);
+    }
+
     /// <summary>
     /// Runs a statement that copies the whole file off the caller's thread (SQLite calls are synchronous), and
     /// interrupts it when cancelled instead of waiting for it to finish.
     /// </summary>
-    internal static Task ExecuteInterruptibleAsync(SqliteConnection connection, string sql, (string Name, object? Value)? parameter, CancellationToken cancellationToken)
+    private static Task ExecuteInterruptibleAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.Run(() =>
@@ -84,7 +96,7 @@ internal static class SnapshotWriter
             using var interrupt = cancellationToken.Register(() => SQLitePCL.raw.sqlite3_interrupt(connection.Handle));
             try
             {
-                using var command = parameter is { } p ? connection.CreateCommand(sql, p) : connection.CreateCommand(sql);
+                using var command = connection.CreateCommand(sql);
                 command.ExecuteNonQuery();
             }
             catch (SqliteException ex) when (ex.SqliteErrorCode == SQLitePCL.raw.SQLITE_INTERRUPT && cancellationToken.IsCancellationRequested)

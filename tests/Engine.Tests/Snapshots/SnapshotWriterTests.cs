@@ -23,6 +23,12 @@ public sealed class SnapshotWriterTests
     public async Task A_snapshot_taken_while_writers_and_the_applier_run_holds_whole_transactions_and_its_positions()
     {
         await using var source = await CapturedDatabase.CreateAsync(Schema, nodeId: 1);
+        // 24 MB of rows no trigger captures: the page copy takes several steps, and the writers commit between them.
+        await source.Database.ExecuteAsync("""
+            CREATE TABLE padding(body BLOB NOT NULL);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000)
+            INSERT INTO padding(body) SELECT randomblob(4000) FROM n;
+            """);
         await using (var quarantine = await QuarantineStore.OpenAsync(source.Path, null, CancellationToken.None))
             await quarantine.AddAsync("orders-2", 7, new byte[] { 1, 2, 3 }, "bad message", 3, CancellationToken.None);
 
