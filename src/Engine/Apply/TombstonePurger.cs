@@ -35,9 +35,9 @@ public sealed class TombstonePurger : IAsyncDisposable
 
     /// <param name="clock">The clock the retention is measured by; the system clock when null.</param>
     public static async Task<TombstonePurger> OpenAsync(string databasePath, CancellationToken cancellationToken, TimeProvider? clock = null,
-        ILogger? logger = null)
+        ILogger? logger = null, SqliteConnectionOptions? options = null)
     {
-        var connection = await CaptureSchema.OpenInstalledAsync(databasePath, null, cancellationToken).ConfigureAwait(false);
+        var connection = await CaptureSchema.OpenInstalledAsync(databasePath, options, cancellationToken).ConfigureAwait(false);
         return new TombstonePurger(connection, clock ?? TimeProvider.System, logger);
     }
 

@@ -43,6 +43,9 @@ public static class CaptureArtifactNames
 
     public static string Versions(string table) => $"{Prefix}{table}__versions";
 
+    /// <summary>The version table's index of tombstones by version, which the tombstone purge reads instead of the table.</summary>
+    public static string TombstoneIndex(string table) => $"{Prefix}{table}__tombstones";
+
     public static string InsertTrigger(string table) => $"{Prefix}{table}__insert";
 
     public static string UpdateTrigger(string table) => $"{Prefix}{table}__update";

@@ -239,6 +239,7 @@ public sealed class CaptureInstaller : IAsyncDisposable
             if (versionColumns.Contains(column)) continue;
             await _connection.ExecuteAsync($"ALTER TABLE {Q(versions)} ADD COLUMN {Q(column)} {type}", cancellationToken).ConfigureAwait(false);
         }
+        await _connection.ExecuteAsync(CaptureSqlBuilder.CreateTombstoneIndex(table), cancellationToken).ConfigureAwait(false);
 
         var nullableKey = schema.NullableKeyColumns.Select(k => k.Name).ToList();
         if (nullableKey.Count > 0)

@@ -69,6 +69,13 @@ internal static partial class CaptureSqlBuilder
         return $"CREATE TABLE {Q(CaptureArtifactNames.Versions(table))}({string.Join(", ", columns)}, PRIMARY KEY ({string.Join(", ", primaryKey)})) WITHOUT ROWID";
     }
 
+    /// <summary>
+    /// A partial index of the tombstones by version: the purge finds old ones without reading every row of the version
+    /// table, and the triggers only write to it when they delete a row. Created by every install, so earlier ones get it.
+    /// </summary>
+    public static string CreateTombstoneIndex(string table) =>
+        $"CREATE INDEX IF NOT EXISTS {Q(CaptureArtifactNames.TombstoneIndex(table))} ON {Q(CaptureArtifactNames.Versions(table))}(hlc) WHERE tombstone = 1";
+
     /// <param name="nullableKey">The key columns that accept NULL: a write that leaves one NULL is refused.</param>
     public static IReadOnlyList<CaptureTrigger> Triggers(string table, CaptureDefinition definition, long generation, long nodeId, IReadOnlyList<string> nullableKey)
     {

@@ -53,6 +53,7 @@ public static class SqliteConnectionFactory
             if (!string.Equals(mode as string, "wal", StringComparison.OrdinalIgnoreCase))
                 throw new InvalidOperationException($"SQLite database '{fullPath}' could not be switched to WAL journal mode (it reports '{mode}'). HarmonyLite needs WAL so that reading changes never blocks the application's writers; make sure the file is on a local file system.");
             await connection.ExecuteAsync("PRAGMA synchronous = NORMAL", cancellationToken).ConfigureAwait(false);
+            options.Opened?.Invoke(connection);
             return connection;
         }
         catch

@@ -1,6 +1,7 @@
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Tests.Capture;
+using HarmonyLite.Engine.Tests.Common;
 using HarmonyLite.Engine.Tests.Sqlite;
 using Xunit;
 
@@ -43,12 +44,5 @@ public sealed class QuarantineStoreTests
         using var bare = await TestDatabase.CreateAsync("CREATE TABLE t(id TEXT PRIMARY KEY NOT NULL);");
 
         await Assert.ThrowsAsync<CaptureNotInstalledException>(() => QuarantineStore.OpenAsync(bare.Path, null, CancellationToken.None));
-    }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

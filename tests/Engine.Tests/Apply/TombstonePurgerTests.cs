@@ -1,6 +1,7 @@
 using HarmonyLite.Engine.Apply;
 using HarmonyLite.Engine.Capture;
 using HarmonyLite.Engine.Tests.Capture;
+using HarmonyLite.Engine.Tests.Common;
 using HarmonyLite.Engine.Tests.Sqlite;
 using Xunit;
 
@@ -94,10 +95,5 @@ public sealed class TombstonePurgerTests
     {
         await using var applier = await target.OpenApplierAsync();
         foreach (var pending in batches) await applier.ReapplyAsync(pending.Batch, "test", 1, CancellationToken.None);
-    }
-
-    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -243,8 +243,8 @@ public sealed class CaptureInstallerTests
 
         var removed = await node.Installer.RemoveAsync(CancellationToken.None);
 
-        // The shared tables, then for a and counter four triggers and a version table each.
-        Assert.Equal(8 + 2 * (4 + 1), removed);
+        // The shared tables, then for a and counter four triggers, a version table and its tombstone index each.
+        Assert.Equal(8 + 2 * (4 + 1 + 1), removed);
         Assert.Empty(await node.Database.QueryAsync("SELECT name FROM sqlite_schema WHERE name LIKE '%harmonylite%'"));
         Assert.Equal(userDump, await SqliteCli.RunAsync(node.Path, ".dump a audit counter search"));
         Assert.Equal(
