@@ -55,7 +55,7 @@ public sealed class CaptureQueryPlanTests
     /// <summary>SQLITE_DBCONFIG_TRIGGER_EQP: EXPLAIN QUERY PLAN includes the plans of the trigger programs a statement runs.</summary>
     private const int TriggerQueryPlans = 1008;
 
-    private static async Task<IReadOnlyList<string>> PlanThroughEngineSqliteAsync(TestDatabase database, string statement)
+    internal static async Task<IReadOnlyList<string>> PlanThroughEngineSqliteAsync(TestDatabase database, string statement)
     {
         await using var connection = database.OpenConnection();
         Assert.Equal(SQLitePCL.raw.SQLITE_OK, SQLitePCL.raw.sqlite3_db_config(connection.Handle, TriggerQueryPlans, 1, out _));

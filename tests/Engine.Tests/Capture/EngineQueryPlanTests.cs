@@ -73,7 +73,7 @@ public sealed partial class EngineQueryPlanTests
                 + $"so this test checks nothing:\n{string.Join("\n", statements)}");
             foreach (var statement in statements)
             {
-                var plan = await PlanAsync(database, statement);
+                var plan = await CaptureQueryPlanTests.PlanThroughEngineSqliteAsync(database, statement);
                 var scans = plan.Select(line => ScanLine().Match(line)).Where(m => m.Success)
                     .Where(m => guarded.Contains(m.Groups["table"].Value, StringComparer.OrdinalIgnoreCase)).ToList();
                 Assert.True(scans.Count == 0, $"{shape}: the {component} runs '{statement}', which scans a table:\n{string.Join("\n", plan)}");
@@ -85,21 +85,6 @@ public sealed partial class EngineQueryPlanTests
     {
         await using var installer = await CaptureInstaller.OpenAsync(path, nodeId, null, CancellationToken.None);
         await installer.InstallAsync(CancellationToken.None);
-    }
-
-    /// <summary>SQLITE_DBCONFIG_TRIGGER_EQP: EXPLAIN QUERY PLAN includes the plans of the trigger programs a statement runs.</summary>
-    private const int TriggerQueryPlans = 1008;
-
-    private static async Task<IReadOnlyList<string>> PlanAsync(TestDatabase database, string statement)
-    {
-        await using var connection = database.OpenConnection();
-        Assert.Equal(SQLitePCL.raw.SQLITE_OK, SQLitePCL.raw.sqlite3_db_config(connection.Handle, TriggerQueryPlans, 1, out _));
-        await using var command = connection.CreateCommand();
-        command.CommandText = "EXPLAIN QUERY PLAN " + statement;
-        await using var reader = await command.ExecuteReaderAsync();
-        var plan = new List<string>();
-        while (await reader.ReadAsync()) plan.Add(reader.GetString(3));
-        return plan;
     }
 
     [GeneratedRegex(@"^SCAN (?<table>[^\s]+)")]
