@@ -113,7 +113,7 @@ public sealed class ShardConsumer
                     bool goOn;
                     try
                     {
-                        goOn = await HandleAsync(message, aborting).ConfigureAwait(false);
+                        goOn = await HandleAsync(message, stopping, aborting).ConfigureAwait(false);
                     }
                     finally
                     {
@@ -220,7 +220,8 @@ public sealed class ShardConsumer
     }
 
     /// <returns>False when the consumer must be recreated from the applied position: messages were lost on the way.</returns>
-    private async Task<bool> HandleAsync(ReplicationMessage message, CancellationToken cancellationToken)
+    /// <param name="stopping">Ends a wait for a snapshot after dropped messages (see <see cref="StreamGapRecovery"/>).</param>
+    private async Task<bool> HandleAsync(ReplicationMessage message, CancellationToken stopping, CancellationToken cancellationToken)
     {
         var sequence = message.Sequence;
         await _applierGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -228,7 +229,10 @@ public sealed class ShardConsumer
         {
             if (sequence > AppliedSequence + 1 && await WereLostInDeliveryAsync(sequence, cancellationToken).ConfigureAwait(false)) return false;
             if (sequence > AppliedSequence + 1)
-                await AdvanceAsync(await _gapRecovery.RecoverAsync(Stream, AppliedSequence, sequence, _applier, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+            {
+                var recovered = await _gapRecovery.RecoverAsync(Stream, AppliedSequence, sequence, _applier, stopping, cancellationToken).ConfigureAwait(false);
+                await AdvanceAsync(recovered, cancellationToken).ConfigureAwait(false);
+            }
             if (sequence > AppliedSequence) await ApplyAsync(message, sequence, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -75,6 +75,42 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
     }
 
     [Fact]
+    public async Task A_node_past_dropped_messages_that_no_snapshot_holds_yet_waits_for_one_and_merges_it_once_saved()
+    {
+        await using var scene = await Scene.CreateAsync(_nats.Url);
+        await scene.PublishFromSourceAsync(Enumerable.Range(1, 8).Select(i => $"INSERT INTO t VALUES ({i}, 'source {i}');"));
+
+        var run = scene.RunTargetConsumer(snapshots: true);
+        await Eventually.WaitUntilAsync(() => run.Task.IsCompleted || scene.Log.Entries.Any(e => e.Message.Contains("asking again", StringComparison.Ordinal)),
+            "the target waiting for a snapshot", describe: () => $"{run.Task.Exception?.GetBaseException().Message}; log: {string.Join(" | ", scene.Log.Entries.Select(e => e.Message))}");
+        Assert.False(run.Task.IsCompleted, "the target stopped instead of waiting for a snapshot");
+        var snapshot = await scene.SaveSnapshotOfSourceAsync();
+        await scene.WaitForTargetPositionAsync(8, run);
+        await scene.StopAsync(run);
+
+        Assert.True(run.Task.IsCompletedSuccessfully, $"the consumer failed: {run.Task.Exception?.GetBaseException().Message}");
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => $"{i}|source {i}"), scene.TargetRows());
+        Assert.Contains(scene.Log.Entries, e => e.Message.Contains($"Merged snapshot {snapshot.Id}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_node_past_dropped_messages_that_no_snapshot_holds_within_the_wait_stops_saying_how_long_it_waited()
+    {
+        await using var scene = await Scene.CreateAsync(_nats.Url);
+        await scene.WriteOnTargetAsync("INSERT INTO t VALUES (100, 'target only');");
+        await scene.PublishFromSourceAsync(Enumerable.Range(1, 8).Select(i => $"INSERT INTO t VALUES ({i}, 'source {i}');"));
+
+        var run = scene.RunTargetConsumer(snapshots: true, snapshotWait: TimeSpan.FromSeconds(2));
+        var stopped = await Assert.ThrowsAsync<ReplicationLogTruncatedException>(() => run.Task.WaitAsync(TimeSpan.FromSeconds(60)));
+        await scene.StopAsync(run);
+
+        Assert.Contains("dropped messages 1 to 3 before this node applied them", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("held them within 2 s", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains("Save-HarmonySnapshot", stopped.Message, StringComparison.Ordinal);
+        Assert.Equal(["100|target only"], scene.TargetRows());
+    }
+
+    [Fact]
     public async Task A_node_whose_own_messages_were_dropped_before_its_consumer_passed_them_goes_on_without_a_snapshot()
     {
         await using var scene = await Scene.CreateAsync(_nats.Url);
@@ -182,11 +218,12 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
             return await reader.CountPendingAsync(CancellationToken.None);
         }
 
-        public ConsumerRun RunTargetConsumer(bool snapshots) => Run(TargetPath, 2, snapshots, new OwnStreamSequences());
+        public ConsumerRun RunTargetConsumer(bool snapshots, TimeSpan? snapshotWait = null) =>
+            Run(TargetPath, 2, snapshots, new OwnStreamSequences(), snapshotWait);
 
-        public ConsumerRun RunSourceConsumer() => Run(SourcePath, 1, snapshots: false, _sourceOwn);
+        public ConsumerRun RunSourceConsumer() => Run(SourcePath, 1, snapshots: false, _sourceOwn, null);
 
-        private ConsumerRun Run(string path, long node, bool snapshots, OwnStreamSequences own)
+        private ConsumerRun Run(string path, long node, bool snapshots, OwnStreamSequences own, TimeSpan? snapshotWait)
         {
             var stop = new CancellationTokenSource();
             var task = Task.Run(async () =>
@@ -199,7 +236,7 @@ public sealed class StreamGapTests : IClassFixture<NatsServerFixture>
                 {
                     var logger = Log.CreateLogger("consumer");
                     var consumer = new ShardConsumer(node, new OwnStreamSequences(), 1, _log, applier, quarantine,
-                        new StreamGapRecovery(service, own, path, logger), new NodeCounters(), logger);
+                        new StreamGapRecovery(service, own, path, logger, snapshotWait), new NodeCounters(), logger);
                     await consumer.LoadPositionAsync(CancellationToken.None);
                     await consumer.RunAsync(stop.Token, CancellationToken.None);
                 }
