@@ -63,7 +63,7 @@ public sealed class StreamGapRecovery
         if (_snapshots is not null)
         {
             _logger.LogWarning("{Situation}; catching up from the newest snapshot that holds them.", situation);
-            var merged = await MergeWhenSavedAsync(applier, stream, delivered - 1, stopping, cancellationToken).ConfigureAwait(false);
+            var merged = await MergeWhenSavedAsync(_snapshots, applier, stream, delivered - 1, stopping, cancellationToken).ConfigureAwait(false);
             if (merged is not null) return merged.Positions[stream];
         }
         throw new ReplicationLogTruncatedException(_databasePath, stream, applied, delivered, _snapshots is null
@@ -77,20 +77,21 @@ public sealed class StreamGapRecovery
 
     /// <summary>Merges the newest snapshot holding <paramref name="stream"/> through <paramref name="through"/>, asking
     /// again every second until one is saved or the wait is over (then null).</summary>
-    private async Task<SnapshotMetadata?> MergeWhenSavedAsync(ChangeApplier applier, string stream, ulong through,
-        CancellationToken stopping, CancellationToken cancellationToken)
+    private async Task<SnapshotMetadata?> MergeWhenSavedAsync(SnapshotService snapshots, ChangeApplier applier, string stream,
+        ulong through, CancellationToken stopping, CancellationToken cancellationToken)
     {
         var waited = Stopwatch.StartNew();
+        var merged = await snapshots.MergeAsync(applier, stream, through, cancellationToken).ConfigureAwait(false);
+        if (merged is not null || _snapshotWait <= TimeSpan.Zero) return merged;
+        _logger.LogWarning("No snapshot in the {Store} holds {Stream} through message {Through} yet; asking again every {Every} s for up to {Wait} s before the node stops",
+            snapshots.Store.Description, stream, through, AskAgainEvery.TotalSeconds, _snapshotWait.TotalSeconds);
         using var either = CancellationTokenSource.CreateLinkedTokenSource(stopping, cancellationToken);
-        for (var asked = 1; ; asked++)
+        while (merged is null && waited.Elapsed < _snapshotWait)
         {
-            var merged = await _snapshots!.MergeAsync(applier, stream, through, cancellationToken).ConfigureAwait(false);
-            if (merged is not null || waited.Elapsed >= _snapshotWait) return merged;
-            if (asked == 1)
-                _logger.LogWarning("No snapshot in the {Store} holds {Stream} through message {Through} yet; asking again every {Every} s for up to {Wait} s before the node stops",
-                    _snapshots.Store.Description, stream, through, AskAgainEvery.TotalSeconds, _snapshotWait.TotalSeconds);
             await Task.Delay(AskAgainEvery, either.Token).ConfigureAwait(false);
+            merged = await snapshots.MergeAsync(applier, stream, through, cancellationToken).ConfigureAwait(false);
         }
+        return merged;
     }
 
     /// <summary>The consumer of <paramref name="stream"/> is at <paramref name="sequence"/>: what this node published up to there no longer matters.</summary>
