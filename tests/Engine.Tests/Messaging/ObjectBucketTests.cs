@@ -36,6 +36,20 @@ public sealed class ObjectBucketTests : IClassFixture<NatsServerFixture>, IClass
         return path;
     }
 
+    [Fact]
+    public async Task An_object_is_stored_in_chunks_as_large_as_the_servers_max_payload_allows_less_room_for_headers()
+    {
+        var (connection, bucket) = await OpenAsync();
+        await using var _ = connection;
+        var size = 3 * 1024 * 1024 + 17;
+        var chunk = connection.MaxPayload!.Value - 4 * 1024; // nats-server's default max_payload is 1 MiB
+        await using var content = File.OpenRead(RandomFile("chunks.bin", size));
+
+        var stored = await bucket.PutAsync("big.db", null, new Dictionary<string, string>(), content, CancellationToken.None);
+
+        Assert.Equal((size + chunk - 1) / chunk, stored.Chunks); // 4, where 128 KiB chunks made 25
+    }
+
     [Theory]
     [InlineData(3 * 1024 * 1024 + 17)]
     [InlineData(1024 * 1024)] // a whole number of chunks
