@@ -85,7 +85,16 @@ public sealed class FileSnapshotStore : ISnapshotStore
         var list = new List<SnapshotMetadata>();
         foreach (var path in System.IO.Directory.EnumerateFiles(Directory, "*" + MetadataExtension))
         {
-            var metadata = SnapshotJson.Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false), path);
+            byte[] json;
+            try
+            {
+                json = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+            }
+            catch (FileNotFoundException)
+            {
+                continue; // deleted since the directory was read: another node's snapshot.keep at work
+            }
+            var metadata = SnapshotJson.Parse(json, path);
             if (File.Exists(DataPath(metadata.Id))) list.Add(metadata);
         }
         return list.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id, StringComparer.Ordinal).ToList();

@@ -103,17 +103,26 @@ public sealed class SnapshotRestoreTests : IClassFixture<SnapshotClusterFixture>
             }
         });
 
-        await _cluster.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inserted) >= 200 || writer.IsCompleted), "the application inserting its first 200 rows");
-        var underWrites = await SaveSnapshotAsync(source);
-        var insertedBySave = Volatile.Read(ref inserted);
-        // Copied at once: the other nodes save snapshots of their own as the short streams run ahead of them, and
-        // snapshot.keep = 3 soon deletes this one.
         using var work = new TempDirectory("harmonylite-e2e-under-writes");
         var copyPath = work.File("under-writes.db");
-        File.Copy(Path.Combine(_fixture.SnapshotDirectory, SavedId(underWrites) + ".db"), copyPath);
-        await _cluster.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inserted) >= insertedBySave + 200 || writer.IsCompleted), "the application inserting 200 rows after the save");
-        await stopWriting.CancelAsync();
-        await writer;
+        string underWrites;
+        int insertedBySave;
+        try
+        {
+            await _cluster.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inserted) >= 200 || writer.IsCompleted), "the application inserting its first 200 rows");
+            underWrites = await SaveSnapshotAsync(source);
+            insertedBySave = Volatile.Read(ref inserted);
+            // Copied at once: the other nodes save snapshots of their own as the short streams run ahead of them, and
+            // snapshot.keep = 3 soon deletes this one.
+            File.Copy(Path.Combine(_fixture.SnapshotDirectory, SavedId(underWrites) + ".db"), copyPath);
+            await _cluster.WaitUntilAsync(() => Task.FromResult(Volatile.Read(ref inserted) >= insertedBySave + 200 || writer.IsCompleted), "the application inserting 200 rows after the save");
+        }
+        finally
+        {
+            // Stopped whatever happened: an application left writing disturbs the fixture's later tests.
+            await stopWriting.CancelAsync();
+            await writer;
+        }
         _output.WriteLine($"{inserted} rows inserted, {insertedBySave} of them by the end of the save: {underWrites}");
 
         // Whole: the copy taken under writes is a sound database holding a prefix of the application's transactions.

@@ -112,6 +112,34 @@ public sealed class FileSnapshotStoreTests
         Assert.Contains("format version 99", error.Message);
     }
 
+    [Fact]
+    public async Task A_listing_while_another_node_deletes_snapshots_lists_what_is_left_instead_of_failing()
+    {
+        // CI: a node's save listed the directory while another node's snapshot.keep deleted an old snapshot, and the
+        // save failed with "Could not find file '<id>.json'".
+        using var dir = new TempDirectory();
+        await using var lister = new FileSnapshotStore(dir.Path);
+        await using var deleter = new FileSnapshotStore(dir.Path);
+        var start = DateTimeOffset.Parse("2026-01-01T00:00:00Z");
+        var saved = Enumerable.Range(0, 300).Select(i => Metadata(start.AddSeconds(i), new byte[] { 1 })).ToList();
+        foreach (var metadata in saved) await deleter.PutAsync(metadata, new MemoryStream(new byte[] { 1 }), CancellationToken.None);
+
+        var deleting = Task.Run(async () =>
+        {
+            foreach (var metadata in saved) await deleter.DeleteAsync(metadata.Id, CancellationToken.None);
+        });
+        var ids = saved.Select(m => m.Id).ToHashSet();
+        var listings = 0;
+        while (!deleting.IsCompleted || listings == 0)
+        {
+            Assert.All(await lister.ListAsync(CancellationToken.None), m => Assert.Contains(m.Id, ids));
+            listings++;
+        }
+        await deleting;
+
+        Assert.Empty(await lister.ListAsync(CancellationToken.None));
+    }
+
     internal static SnapshotMetadata Metadata(DateTimeOffset createdAt, byte[] content) => new()
     {
         Id = SnapshotMetadata.NewId(createdAt, 7),
