@@ -51,12 +51,23 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>The NATS URL the node connected to, from its "replicating" line; null before the first start completed.</summary>
     public string? NatsUrl { get; private set; }
 
-    public bool IsRunning => _process is { HasExited: false };
+    public bool IsRunning => _process is { } process && !HasEnded(process);
 
     public int? ProcessId => _process?.Id;
 
     /// <summary>The exit code of the last run once it exited; null while it runs or before it was started.</summary>
-    public int? ExitCode => _process is { HasExited: true } process ? process.ExitCode : null;
+    public int? ExitCode => _process is { } process && HasEnded(process) ? process.ExitCode : null;
+
+    /// <summary>
+    /// Whether the process exited, and then its last output lines are in <see cref="Log"/>: the exit event may precede
+    /// them (CI: a test read the log of a node that had just stopped and found only its first line).
+    /// </summary>
+    private static bool HasEnded(Process process)
+    {
+        if (!process.HasExited) return false;
+        process.WaitForExit();
+        return true;
+    }
 
     /// <summary>nats-server processes this node's crashes left running (recorded by <see cref="KillAsync"/>).</summary>
     public IReadOnlyList<int> LeftBehindServers => _leftBehindServers;
