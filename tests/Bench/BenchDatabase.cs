@@ -25,6 +25,19 @@ internal static class BenchDatabase
     }
 
     /// <summary>A WAL database holding <paramref name="schema"/>; returns its path.</summary>
+    /// <summary>Copies a database another program closed, with its WAL when it left one.</summary>
+    public static void CopyWithWal(string from, string to)
+    {
+        File.Copy(from, to, overwrite: true);
+        if (File.Exists(from + "-wal")) File.Copy(from + "-wal", to + "-wal", overwrite: true);
+    }
+
+    /// <summary>Deletes a database with its WAL and shared-memory files.</summary>
+    public static void Delete(string database)
+    {
+        foreach (var file in new[] { database, database + "-wal", database + "-shm" }) File.Delete(file);
+    }
+
     public static async Task<string> CreateAsync(string database, string schema, CancellationToken cancellationToken)
     {
         await using var connection = Open(database);

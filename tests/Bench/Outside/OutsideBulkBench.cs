@@ -59,7 +59,7 @@ public sealed class OutsideBulkBench : OutsideSuite
         var path = Path.Combine(directory, "plain-bulk.db");
         await OutsideWriter.RunAsync("schema", TimeSpan.FromMinutes(1), cancellationToken, "--db", path, "--sql", OutsideSchema.Items("bulk"));
         var rate = await WriteRateAsync(path, 1, cancellationToken);
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        BenchDatabase.Delete(path);
         return rate;
     }
 
@@ -68,10 +68,9 @@ public sealed class OutsideBulkBench : OutsideSuite
     {
         foreach (var node in cluster.Nodes) await node.StopAsync();
         var path = Path.Combine(cluster.Directory, "triggers-bulk.db");
-        File.Copy(cluster[1].DatabasePath, path, overwrite: true);
-        if (File.Exists(cluster[1].DatabasePath + "-wal")) File.Copy(cluster[1].DatabasePath + "-wal", path + "-wal", overwrite: true);
+        BenchDatabase.CopyWithWal(cluster[1].DatabasePath, path);
         var rate = await WriteRateAsync(path, Settings.BulkRows + 1, cancellationToken);
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        BenchDatabase.Delete(path);
         return rate;
     }
 

@@ -90,11 +90,9 @@ public sealed class OutsideWriteCostBench : OutsideSuite
     private async Task<JsonElement> CaptureOnlySinglesAsync(Sidecars.SidecarCluster cluster, string path, int size, CancellationToken cancellationToken)
     {
         foreach (var node in cluster.Nodes) await node.StopAsync();
-        File.Copy(cluster[1].DatabasePath, path, overwrite: true);
-        var walPath = cluster[1].DatabasePath + "-wal";
-        if (File.Exists(walPath)) File.Copy(walPath, path + "-wal", overwrite: true);
+        BenchDatabase.CopyWithWal(cluster[1].DatabasePath, path);
         var result = await SinglesAsync(path, size + Settings.Singles, cancellationToken);
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" }) File.Delete(file);
+        BenchDatabase.Delete(path);
         return result;
     }
 

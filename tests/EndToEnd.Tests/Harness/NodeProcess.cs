@@ -105,12 +105,8 @@ public sealed partial class NodeProcess : IAsyncDisposable
                 NatsUrl = ready.Groups["url"].Value;
                 return;
             }
-            if (_process is not { } process || process.HasExited)
-            {
-                // The exit event may precede the last output lines: let them arrive before quoting the log.
-                _process?.WaitForExit();
-                throw new InvalidOperationException($"Node {Id} exited with code {_process?.ExitCode} before it was replicating. Its log:\n{Log.Tail(40)}");
-            }
+            if (!IsRunning)
+                throw new InvalidOperationException($"Node {Id} exited with code {ExitCode} before it was replicating. Its log:\n{Log.Tail(40)}");
             if (DateTime.UtcNow > deadline)
                 throw new TimeoutException($"Node {Id} did not log that it was replicating within {StartTimeout.TotalSeconds} s. Its log:\n{Log.Tail(40)}");
             await Task.Delay(100, cancellationToken);
